@@ -1,0 +1,33 @@
+# Two entry points, both self-contained on a fresh machine:
+#   make demo  - set up .venv and run one poll over the bundled Maildir
+#   make test  - set up .venv and the loopback servers' packages, run the tests
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test system-deps clean demo-clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+demo: $(STAMP)
+	$(BIN)/intake --config config.yaml poll
+	$(BIN)/intake --config config.yaml list
+	@echo
+	@echo "Replies written to: var/outbox/   database: var/intake.db   raw mail and files: var/"
+
+demo-clean:
+	rm -rf var
+
+system-deps:
+	sh scripts/install-system-deps.sh
+
+test: $(STAMP) system-deps
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

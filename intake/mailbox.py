@@ -1,0 +1,196 @@
+"""Where messages come from: an IMAP folder, or a local Maildir with the same
+interface (for the demo and for tests that need no server).
+
+Both only read: IMAP through a read-only SELECT (RFC 3501 §6.3.2, EXAMINE
+semantics) and BODY.PEEK[] (§6.4.5, does not set \\Seen); a Maildir is never
+renamed or moved. The caller tells a source what it has already seen through
+a :class:`Cursor`, and records each message before moving the cursor on.
+"""
+from __future__ import annotations
+
+import mailbox as stdlib_mailbox
+import socket
+import ssl
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+import imapclient
+from imapclient.exceptions import IMAPClientError, LoginError as ImapLoginError
+
+from intake.config import MailboxConfig
+from intake.errors import LoginError, MailboxError
+
+ID_PARAMS = {"name": "case-intake", "version": "0.1", "vendor": "case-intake"}
+
+
+@dataclass
+class Fetched:
+    """One message as read from a source, before anything else is done."""
+    source: str
+    uidvalidity: int | None
+    uid: str                       # IMAP UID, or the Maildir key
+    raw: bytes
+    internaldate: datetime | None  # IMAP INTERNALDATE; None for a Maildir
+
+
+class Cursor(Protocol):
+    """What the database knows of a source; implemented by the pipeline."""
+
+    def imap_position(self, source: str) -> tuple[int, int] | None: ...
+    def known_keys(self, source: str) -> set[str]: ...
+    def known_message(self, message_id: str | None, size: int) -> bool: ...
+
+
+class Source(Protocol):
+    key: str
+
+    def messages(self, cursor: Cursor) -> Iterator[Fetched]: ...
+    def close(self) -> None: ...
+
+
+def open_source(config: MailboxConfig) -> Source:
+    if config.kind == "imap":
+        return ImapSource(config)
+    return MaildirSource(config)
+
+
+class MaildirSource:
+    """A Maildir read in key order; known keys are skipped."""
+
+    def __init__(self, config: MailboxConfig) -> None:
+        if not (config.path / "cur").is_dir() and not (config.path / "new").is_dir():
+            raise MailboxError(f"{config.path} is not a Maildir (no cur/ or new/ folder)")
+        self.key = f"maildir:{config.path}"
+        self._box = stdlib_mailbox.Maildir(config.path, factory=None, create=False)
+
+    def messages(self, cursor: Cursor) -> Iterator[Fetched]:
+        known = cursor.known_keys(self.key)
+        for key in sorted(k for k in self._box.keys() if k not in known):
+            # get_bytes, not get_message: the raw bytes exactly as delivered.
+            yield Fetched(self.key, None, key, self._box.get_bytes(key), None)
+
+    def close(self) -> None:
+        self._box.close()
+
+
+class ImapSource:
+    """One IMAP folder, read incrementally by UID (RFC 3501 §2.3.1.1)."""
+
+    def __init__(self, config: MailboxConfig) -> None:
+        self.config = config
+        self.key = f"imap:{config.username}@{config.host}:{config.port}/{config.folder}"
+        self.client = connect(config)
+        self.uidvalidity = select(self.client, config.folder)
+
+    def messages(self, cursor: Cursor) -> Iterator[Fetched]:
+        position = cursor.imap_position(self.key)
+        validity_changed = position is not None and position[0] != self.uidvalidity
+        last_uid = position[1] if position and not validity_changed else 0
+        uids = self.uids_above(last_uid)
+        if validity_changed:
+            # The old UIDs mean nothing now (RFC 3501 §2.3.1.1); skip what we
+            # already hold by Message-ID and size before fetching bodies.
+            uids = self._unknown(uids, cursor)
+        for start in range(0, len(uids), self.config.batch_size):
+            yield from self._fetch(uids[start:start + self.config.batch_size])
+
+    def uids_above(self, last_uid: int) -> list[int]:
+        # "n:*" always matches the highest UID even when it is below n
+        # (RFC 3501 §6.4.8), so filter again here.
+        found = _call(self.client.search, ["UID", f"{last_uid + 1}:*"])
+        return sorted(uid for uid in found if uid > last_uid)
+
+    def _unknown(self, uids: list[int], cursor: Cursor) -> list[int]:
+        keep = []
+        for start in range(0, len(uids), 500):
+            batch = uids[start:start + 500]
+            data = _call(self.client.fetch, batch,
+                         ["BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]", "RFC822.SIZE"])
+            for uid in batch:
+                item = data.get(uid, {})
+                mid = _message_id(item.get(b"BODY[HEADER.FIELDS (MESSAGE-ID)]", b""))
+                if not cursor.known_message(mid, item.get(b"RFC822.SIZE", -1)):
+                    keep.append(uid)
+        return keep
+
+    def _fetch(self, uids: list[int]) -> Iterator[Fetched]:
+        data = _call(self.client.fetch, uids, ["BODY.PEEK[]", "INTERNALDATE"])
+        for uid in uids:
+            item = data.get(uid)
+            if item is None or b"BODY[]" not in item:
+                continue            # expunged between SEARCH and FETCH
+            yield Fetched(self.key, self.uidvalidity, str(uid), item[b"BODY[]"],
+                          item.get(b"INTERNALDATE"))
+
+    def close(self) -> None:
+        try:
+            self.client.logout()
+        except (IMAPClientError, OSError):
+            pass                    # closing a broken connection: nothing to save
+
+
+def connect(config: MailboxConfig) -> imapclient.IMAPClient:
+    """Connects and logs in; sends ID (RFC 2971) when the server offers it."""
+    context = ssl.create_default_context() if config.tls else None
+    if context is not None and not config.verify_tls:
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    try:
+        client = imapclient.IMAPClient(config.host, port=config.port, ssl=config.tls,
+                                       ssl_context=context, timeout=config.timeout)
+    except (OSError, IMAPClientError) as e:
+        raise MailboxError(f"cannot connect to IMAP server {config.host}:{config.port}: {e}") from e
+    client.normalise_times = False      # keep INTERNALDATE's own UTC offset
+    _login(client, config)
+    return client
+
+
+def _login(client: imapclient.IMAPClient, config: MailboxConfig) -> None:
+    try:
+        client.login(config.username, config.password)
+        # 163.com answers SELECT with "NO Unsafe Login" unless the client sent
+        # ID first; imapclient never sends it by itself.
+        if b"ID" in client.capabilities():
+            client.id_(ID_PARAMS)
+    except ImapLoginError as e:
+        raise LoginError(login_advice(config.host, str(e))) from e
+    except (IMAPClientError, OSError) as e:
+        raise MailboxError(f"IMAP login to {config.host} failed: {e}") from e
+
+
+def select(client: imapclient.IMAPClient, folder: str) -> int:
+    try:
+        info = client.select_folder(folder, readonly=True)
+    except (IMAPClientError, OSError) as e:
+        if "unsafe login" in str(e).lower():
+            raise LoginError(login_advice("163.com", str(e))) from e
+        raise MailboxError(f"cannot open IMAP folder {folder!r}: {e}") from e
+    return int(info[b"UIDVALIDITY"])
+
+
+def login_advice(host: str, detail: str) -> str:
+    """What to do about a refused login, for the staff reading the log."""
+    if "unsafe login" in detail.lower():
+        return ("163 refused the session as \"Unsafe Login\": enable IMAP/SMTP in the "
+                "163 web mail settings and use the client authorization code "
+                f"(客户端授权码) as the password. Server said: {detail}")
+    if "qq.com" in host:
+        return ("QQ mail refused the login: QQ needs the authorization code (授权码) from "
+                f"设置 → 账户 → POP3/IMAP, not the QQ password. Server said: {detail}")
+    return f"IMAP server {host} refused the login (check username and password): {detail}"
+
+
+def _call(method, *args):
+    try:
+        return method(*args)
+    except (IMAPClientError, OSError, socket.timeout) as e:
+        raise MailboxError(f"IMAP command failed: {e}") from e
+
+
+def _message_id(header_block: bytes) -> str | None:
+    text = header_block.decode("ascii", "replace")
+    _, _, value = text.partition(":")
+    value = " ".join(value.split())
+    return value or None

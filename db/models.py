@@ -2,10 +2,10 @@
 replies it caused, and where each mailbox folder was last read."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 from sqlalchemy import (JSON, DateTime, ForeignKey, Index, Integer, String, Text,
-                        UniqueConstraint)
+                        TypeDecorator, UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 # States of a message row.
@@ -14,8 +14,25 @@ RECEIVED, PROCESSED, FAILED = "received", "processed", "failed"
 QUEUED, SENT, RETRY, GIVEN_UP = "queued", "sent", "failed", "given_up"
 
 
+class UTCDateTime(TypeDecorator):
+    """Aware datetimes in, aware (UTC) datetimes out. SQLite's DATETIME keeps
+    no offset, so everything is stored as UTC and marked UTC again on load."""
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; pass an aware one")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=timezone.utc)
+
+
 class Base(DeclarativeBase):
-    pass
+    type_annotation_map = {datetime: UTCDateTime}
 
 
 class Message(Base):
@@ -34,11 +51,11 @@ class Message(Base):
     message_id: Mapped[str | None] = mapped_column(String(998))
     raw_sha256: Mapped[str] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(Integer)
-    received_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    stored_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    received_at: Mapped[datetime | None] = mapped_column()
+    stored_at: Mapped[datetime] = mapped_column()
     state: Mapped[str] = mapped_column(String(20), default=RECEIVED)
     error: Mapped[str | None] = mapped_column(Text)
-    processed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    processed_at: Mapped[datetime | None] = mapped_column()
     subject: Mapped[str | None] = mapped_column(Text)
     from_name: Mapped[str | None] = mapped_column(Text)
     from_address: Mapped[str | None] = mapped_column(String(320))
@@ -99,12 +116,27 @@ class Reply(Base):
     raw: Mapped[bytes] = mapped_column()
     state: Mapped[str] = mapped_column(String(20), default=QUEUED)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    next_attempt_at: Mapped[datetime | None] = mapped_column()
     last_error: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column()
+    sent_at: Mapped[datetime | None] = mapped_column()
 
     message: Mapped[Message | None] = relationship(back_populates="replies")
+
+
+class Sighting(Base):
+    """Where a message was seen: (source, UIDVALIDITY, UID) or a Maildir key.
+    The same bytes seen again (a UIDVALIDITY change, a copy) add a sighting,
+    not a second message row."""
+    __tablename__ = "sightings"
+    __table_args__ = (UniqueConstraint("source", "uidvalidity", "uid", name="uq_sightings"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(300))
+    uidvalidity: Mapped[int | None] = mapped_column(Integer)
+    uid: Mapped[str] = mapped_column(String(200))
+    message_pk: Mapped[int] = mapped_column(ForeignKey("messages.id"), index=True)
+    seen_at: Mapped[datetime] = mapped_column()
 
 
 class SyncState(Base):

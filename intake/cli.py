@@ -1,0 +1,172 @@
+"""The `intake` command: a thin layer over the functions the scheduler calls.
+
+Errors of ours (IntakeError) become one line on stderr here and nowhere
+else: exit 2 for a configuration problem, 1 for anything else.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+from sqlalchemy import select
+
+from db.models import Message
+from intake import config as config_mod
+from intake.app import App
+from intake.errors import ConfigError, IntakeError
+from intake.inspect import inspect_message
+from intake.pipeline import poll as run_poll
+from intake.table import render
+
+
+class Context:
+    """What every command gets: the config path, read on first use."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._config: config_mod.Config | None = None
+
+    @property
+    def config(self) -> config_mod.Config:
+        if self._config is None:
+            self._config = config_mod.load(self.path)
+        return self._config
+
+    def app(self) -> App:
+        return App.from_config(self.config)
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", "config_path", type=click.Path(path_type=Path), envvar="INTAKE_CONFIG",
+              help="Config file (default: $INTAKE_CONFIG, else ./config.yaml).")
+@click.option("-v", "--verbose", is_flag=True, help="Log what is done, step by step.")
+@click.pass_context
+def cli(ctx: click.Context, config_path: Path | None, verbose: bool) -> None:
+    """Runs the mailbox of the 碳排放管理案例征集 call for cases.
+
+    \b
+    Example:
+      intake --config config.yaml poll
+    """
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    ctx.obj = Context(config_path)
+
+
+@cli.command()
+@pass_ctx
+def poll(ctx: Context) -> None:
+    """Reads new mail once, judges it, stores it and sends the replies.
+
+    \b
+    Example:
+      intake poll
+      → maildir:…/examples/mailbox: 6 new (3 accepted, 1 rejected, …)
+    """
+    app = ctx.app()
+    try:
+        click.echo(run_poll(app).line())
+    finally:
+        app.close()
+
+
+@cli.command()
+@pass_ctx
+def run(ctx: Context) -> None:
+    """Runs the service: polls every `schedule.poll_every_minutes`, sends the
+    staff digest daily at `schedule.digest_at`; stops cleanly on Ctrl-C or SIGTERM.
+
+    \b
+    Example:
+      INTAKE_IMAP_PASSWORD=… intake --config /etc/intake.yaml run
+    """
+    from intake.scheduler import run_forever
+    app = ctx.app()
+    try:
+        run_forever(app)
+    finally:
+        app.close()
+
+
+@cli.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the contract's JSON object.")
+@pass_ctx
+def inspect(ctx: Context, file: Path, as_json: bool) -> None:
+    """Judges one raw message offline (no database, mailbox or reply).
+
+    \b
+    Example:
+      intake inspect examples/samples/accepted.eml --json
+    """
+    try:
+        raw = file.read_bytes()
+    except OSError as e:
+        raise IntakeError(f"cannot read {file}: {e.strerror or e}") from e
+    found = inspect_message(raw, ctx.config.campaign)
+    if as_json:
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{found['decision']}  {found['subject']}")
+    for p in found["problems"]:
+        click.echo(f"  [{p['severity']}] {p['code']}: {p['message']}")
+    for a in found["attachments"]:
+        click.echo(f"  file: {a['filename']} ({a['kind']}, {a['size']} bytes)")
+
+
+@cli.command(name="list")
+@click.option("--decision", type=click.Choice(["accepted", "rejected", "review", "ignored"]),
+              help="Only messages with this decision.")
+@pass_ctx
+def list_(ctx: Context, decision: str | None) -> None:
+    """Lists the messages received, newest last.
+
+    \b
+    Example:
+      intake list --decision rejected
+    """
+    app = ctx.app()
+    try:
+        with app.sessions() as session:
+            query = select(Message).order_by(Message.id)
+            if decision:
+                query = query.where(Message.decision == decision)
+            rows = [_list_row(m, app.config.campaign.tz) for m in session.scalars(query)]
+    finally:
+        app.close()
+    headers = ["ID", "收到时间", "结果", "收件编号", "发件人", "案例名称", "问题"]
+    click.echo(render(headers, rows) if rows else "no messages yet")
+
+
+def _list_row(m: Message, tz) -> list[str]:
+    when = m.received_at or m.stored_at
+    name = (m.info or {}).get("case_name") or m.case_name_from_subject or m.subject or ""
+    problems = ",".join(p.code for p in m.problems) or (m.ignore_reason or "")
+    return [str(m.id), when.astimezone(tz).strftime("%m-%d %H:%M"),
+            m.decision or m.state, m.receipt or "", m.from_address or "", name,
+            m.error if m.state == "failed" else problems]
+
+
+def main() -> None:
+    try:
+        # standalone_mode=False so that our errors reach the handlers below;
+        # click then returns the exit code of --help and the like.
+        code = cli.main(standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else 0)
+    except click.exceptions.Abort:
+        sys.exit(130)
+    except click.ClickException as e:
+        e.show()
+        sys.exit(e.exit_code)
+    except ConfigError as e:
+        click.echo(f"intake: config: {e}", err=True)
+        sys.exit(2)
+    except IntakeError as e:
+        click.echo(f"intake: {e}", err=True)
+        sys.exit(1)

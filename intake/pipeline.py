@@ -1,0 +1,172 @@
+"""One poll: read what is new, keep it, judge it, answer it.
+
+Order per message, so that nothing is ever lost: (1) the raw bytes go to
+storage, (2) a row goes into the database together with the mailbox cursor,
+(3) only then parsing and judging. A failure in (3) is written on the row
+(state `failed`) and the poll goes on with the next message.
+"""
+from __future__ import annotations
+
+import email.parser
+import email.policy
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import FAILED, PROCESSED, RECEIVED, Message, Sighting, SyncState
+from intake.app import App
+from intake.mailbox import Fetched, open_source
+from intake.records import queue_reply, record
+from intake.assess import assess
+from intake.sender import deliver_due
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class PollSummary:
+    source: str = ""
+    new: int = 0
+    already_seen: int = 0
+    decisions: Counter = field(default_factory=Counter)
+    failed: int = 0
+    replies_sent: int = 0
+    replies_waiting: int = 0
+
+    def line(self) -> str:
+        counts = ", ".join(f"{self.decisions[d]} {d}" for d in
+                           ("accepted", "rejected", "review", "ignored"))
+        return (f"{self.source}: {self.new} new ({counts}, {self.failed} failed), "
+                f"{self.already_seen} already seen; replies: {self.replies_sent} sent, "
+                f"{self.replies_waiting} waiting to be sent")
+
+
+class DbCursor:
+    """What the database knows of a mailbox, for :mod:`intake.mailbox`."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def imap_position(self, source: str) -> tuple[int, int] | None:
+        state = self.session.get(SyncState, source)
+        return (state.uidvalidity, state.last_uid) if state else None
+
+    def known_keys(self, source: str) -> set[str]:
+        return set(self.session.scalars(select(Sighting.uid).where(Sighting.source == source)))
+
+    def known_message(self, message_id: str | None, size: int) -> bool:
+        if not message_id:
+            return False
+        found = select(Message.id).where(Message.message_id == message_id, Message.size == size)
+        return self.session.scalar(found.limit(1)) is not None
+
+
+def poll(app: App) -> PollSummary:
+    """One cycle: ingest every new message, then send the due replies.
+    `intake poll` and the scheduler both call this."""
+    source = open_source(app.config.mailbox)
+    summary = PollSummary(source=source.key)
+    try:
+        with app.sessions() as session:
+            resume_unfinished(app, session, summary)
+            for fetched in source.messages(DbCursor(session)):
+                ingest(app, session, fetched, summary)
+    finally:
+        source.close()
+    with app.sessions() as session:
+        summary.replies_sent, summary.replies_waiting = deliver_due(session, app.config.smtp)
+    return summary
+
+
+def resume_unfinished(app: App, session: Session, summary: PollSummary) -> None:
+    """Finishes rows stored but never judged: the process died between (2)
+    and the end of (3). Their raw bytes are on disk since (1)."""
+    for row in session.scalars(select(Message).where(Message.state == RECEIVED)).all():
+        raw = app.storage.read_raw(row.raw_sha256)
+        if process(app, session, row, raw, row.received_at):
+            summary.decisions[row.decision] += 1
+        else:
+            summary.failed += 1
+
+
+def ingest(app: App, session: Session, fetched: Fetched, summary: PollSummary) -> None:
+    sha256, _ = app.storage.put_raw(fetched.raw)                       # (1)
+    row = session.scalar(select(Message).where(Message.raw_sha256 == sha256))
+    if row is not None:
+        _sighted(session, fetched, row)
+        session.commit()
+        summary.already_seen += 1
+        return
+    row = _new_row(fetched, sha256)                                     # (2)
+    session.add(row)
+    session.flush()
+    _sighted(session, fetched, row)
+    session.commit()
+    summary.new += 1
+    if process(app, session, row, fetched.raw, fetched.internaldate):   # (3)
+        summary.decisions[row.decision] += 1
+    else:
+        summary.failed += 1
+
+
+def process(app: App, session: Session, row: Message, raw: bytes,
+            internaldate: datetime | None, reply: bool = True) -> bool:
+    """Judges a stored message and queues its reply; False when it failed."""
+    row_id = row.id
+    try:
+        found = assess(raw, app.config.campaign, internaldate)
+        record(app, session, row, found)
+        if reply:
+            queue_reply(app, session, row, found)
+        row.state, row.error = PROCESSED, None
+        session.commit()
+        return True
+    # The per-message boundary: whatever one message does to the parsers,
+    # it is written on its row and the poll goes on with the next one.
+    except Exception as e:  # noqa: BLE001
+        session.rollback()
+        log.exception("message %s failed", row_id)
+        failed = session.get(Message, row_id)
+        failed.state, failed.error = FAILED, f"{type(e).__name__}: {e}"[:2000]
+        failed.processed_at = datetime.now(timezone.utc)
+        session.commit()
+        return False
+
+
+def _new_row(fetched: Fetched, sha256: str) -> Message:
+    return Message(source=fetched.source, uidvalidity=fetched.uidvalidity, uid=fetched.uid,
+                   message_id=_quick_message_id(fetched.raw), raw_sha256=sha256,
+                   size=len(fetched.raw), received_at=fetched.internaldate,
+                   stored_at=datetime.now(timezone.utc))
+
+
+def _sighted(session: Session, fetched: Fetched, row: Message) -> None:
+    """Records where the message was seen and moves the IMAP cursor past it,
+    in the same transaction as the row: a crash repeats nothing."""
+    session.add(Sighting(source=fetched.source, uidvalidity=fetched.uidvalidity or 0,
+                         uid=fetched.uid, message_pk=row.id,
+                         seen_at=datetime.now(timezone.utc)))
+    if fetched.uidvalidity is None:
+        return
+    state = session.get(SyncState, fetched.source)
+    if state is None:
+        session.add(SyncState(source=fetched.source, uidvalidity=fetched.uidvalidity,
+                              last_uid=int(fetched.uid)))
+    elif state.uidvalidity != fetched.uidvalidity:
+        state.uidvalidity, state.last_uid = fetched.uidvalidity, int(fetched.uid)
+    else:
+        state.last_uid = max(state.last_uid, int(fetched.uid))
+
+
+def _quick_message_id(raw: bytes) -> str | None:
+    """The Message-ID from the header block alone, before any real parsing."""
+    try:
+        headers = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(raw)
+        value = headers.get("Message-ID")
+        return " ".join(str(value).split())[:998] or None if value else None
+    except Exception:  # noqa: BLE001 - a broken header block is parsed properly later
+        return None

@@ -1,0 +1,168 @@
+"""Delivering the outbox: queued replies go to the SMTP server (or, for the
+demo, into a folder as .eml files); a failure is kept with its attempt count
+and the time of the next try."""
+from __future__ import annotations
+
+import logging
+import smtplib
+import socket
+import ssl
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from db.models import GIVEN_UP, QUEUED, RETRY, SENT, Reply
+from intake.config import SmtpConfig
+from intake.errors import SendError
+from intake.storage import atomic_write
+
+log = logging.getLogger(__name__)
+
+# The first retry waits for the next poll; later ones back off.
+BACKOFF = [timedelta(0), timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15),
+           timedelta(hours=1), timedelta(hours=3), timedelta(hours=6)]
+
+
+class PermanentError(SendError):
+    """The server refused this reply for good (5xx): retrying will not help."""
+
+
+class Transport:
+    """One delivery channel, opened once per batch."""
+
+    def send(self, mail_from: str, to: str, raw: bytes, name: str) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+
+class OutboxFolder(Transport):
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def send(self, mail_from: str, to: str, raw: bytes, name: str) -> None:
+        try:
+            atomic_write(self.path / f"{name}.eml", raw)
+        except OSError as e:
+            raise SendError(f"cannot write to outbox folder {self.path}: {e}") from e
+
+
+class SmtpTransport(Transport):
+    def __init__(self, config: SmtpConfig) -> None:
+        self.client = _connect(config)
+
+    def send(self, mail_from: str, to: str, raw: bytes, name: str) -> None:
+        try:
+            self.client.sendmail(mail_from, [to], raw)
+        except smtplib.SMTPRecipientsRefused as e:
+            code, text = next(iter(e.recipients.values()))
+            _raise_for(code, text, e)
+        except smtplib.SMTPResponseException as e:
+            _raise_for(e.smtp_code, e.smtp_error, e)
+        except (smtplib.SMTPException, OSError) as e:
+            raise SendError(f"SMTP send failed: {e}") from e
+
+    def close(self) -> None:
+        try:
+            self.client.quit()
+        except (smtplib.SMTPException, OSError):
+            pass                    # the connection is gone; nothing to save
+
+
+def _raise_for(code: int, text: bytes | str, cause: Exception) -> None:
+    detail = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
+    # RFC 5321 §4.2.1: 5yz is permanent, 4yz transient.
+    cls = PermanentError if 500 <= code < 600 else SendError
+    raise cls(f"SMTP server answered {code} {detail}") from cause
+
+
+def _connect(config: SmtpConfig) -> smtplib.SMTP:
+    context = ssl.create_default_context()
+    if not config.verify_tls:
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    try:
+        if config.tls:
+            client = smtplib.SMTP_SSL(config.host, config.port, timeout=config.timeout,
+                                      context=context)
+        else:
+            client = smtplib.SMTP(config.host, config.port, timeout=config.timeout)
+            if config.starttls:
+                client.starttls(context=context)
+        if config.username:
+            client.login(config.username, config.password)
+        return client
+    except smtplib.SMTPAuthenticationError as e:
+        raise SendError(f"SMTP server {config.host} refused the login: use the mailbox's "
+                        f"authorization code (授权码) as password ({e.smtp_code})") from e
+    except (smtplib.SMTPException, OSError, socket.timeout) as e:
+        raise SendError(f"cannot connect to SMTP server {config.host}:{config.port}: {e}") from e
+
+
+def open_transport(config: SmtpConfig) -> Transport:
+    if config.kind == "outbox":
+        return OutboxFolder(config.path)
+    return SmtpTransport(config)
+
+
+def due(session: Session, now: datetime) -> list[Reply]:
+    return list(session.scalars(
+        select(Reply).where(or_(Reply.state == QUEUED,
+                                (Reply.state == RETRY) & (Reply.next_attempt_at <= now)))
+        .order_by(Reply.id)))
+
+
+def deliver_due(session: Session, config: SmtpConfig, now: datetime | None = None) -> tuple[int, int]:
+    """Sends every due reply; returns (sent, failed). Each outcome is committed
+    at once, so a crash after a send repeats at most that one reply."""
+    now = now or datetime.now(timezone.utc)
+    replies = due(session, now)
+    if not replies:
+        return 0, 0
+    try:
+        transport = open_transport(config)
+    except SendError as e:
+        for reply in replies:
+            _failed(session, reply, e, now, config.max_attempts)
+        log.warning("replies not sent, will retry: %s", e)
+        return 0, len(replies)
+    try:
+        return _send_all(session, transport, replies, config, now)
+    finally:
+        transport.close()
+
+
+def _send_all(session: Session, transport: Transport, replies: list[Reply],
+              config: SmtpConfig, now: datetime) -> tuple[int, int]:
+    sent = failed = 0
+    for reply in replies:
+        try:
+            transport.send(config.from_, reply.to_address, reply.raw, _file_name(reply))
+        except SendError as e:
+            _failed(session, reply, e, now, config.max_attempts)
+            failed += 1
+            continue
+        reply.state, reply.sent_at, reply.last_error = SENT, now, None
+        reply.attempts += 1
+        session.commit()
+        sent += 1
+    return sent, failed
+
+
+def _failed(session: Session, reply: Reply, error: SendError, now: datetime,
+            max_attempts: int) -> None:
+    reply.attempts += 1
+    reply.last_error = str(error)
+    if isinstance(error, PermanentError) or reply.attempts >= max_attempts:
+        reply.state, reply.next_attempt_at = GIVEN_UP, None
+    else:
+        wait = BACKOFF[min(reply.attempts - 1, len(BACKOFF) - 1)]
+        reply.state, reply.next_attempt_at = RETRY, now + wait
+    session.commit()
+
+
+def _file_name(reply: Reply) -> str:
+    return f"{reply.created_at:%Y%m%d-%H%M%S}-{reply.id:05d}-{reply.purpose}"

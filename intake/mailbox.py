@@ -62,12 +62,16 @@ class MaildirSource:
     def __init__(self, config: MailboxConfig) -> None:
         if not (config.path / "cur").is_dir() and not (config.path / "new").is_dir():
             raise MailboxError(f"{config.path} is not a Maildir (no cur/ or new/ folder)")
+        # git keeps no empty folders: a fresh clone may lack cur/ or tmp/.
+        for sub in ("cur", "new", "tmp"):
+            (config.path / sub).mkdir(exist_ok=True)
         self.key = f"maildir:{config.path}"
         self._box = stdlib_mailbox.Maildir(config.path, factory=None, create=False)
 
     def messages(self, cursor: Cursor) -> Iterator[Fetched]:
         known = cursor.known_keys(self.key)
-        for key in sorted(k for k in self._box.keys() if k not in known):
+        # maildir(5): names starting with a dot are not messages.
+        for key in sorted(k for k in self._box.keys() if k not in known and not k.startswith(".")):
             # get_bytes, not get_message: the raw bytes exactly as delivered.
             yield Fetched(self.key, None, key, self._box.get_bytes(key), None)
 

@@ -1,0 +1,1 @@
+"""Builders of test input files (Word documents written at the XML level)."""

@@ -50,3 +50,36 @@ def corpora_dir() -> Path:
     if not path.is_dir():
         pytest.skip(f"no corpora directory at {path} (expected ../shared/corpora)")
     return path
+
+
+def write_config(tmp_path: Path, mailbox: dict, smtp: dict, **sections: dict) -> Path:
+    """A config file for one test: its own database and storage in tmp_path."""
+    import yaml
+    data = {
+        "mailbox": mailbox,
+        "smtp": {"from": "lsw_mecc@163.com", **smtp},
+        "database": {"url": f"sqlite:///{tmp_path / 'intake.db'}"},
+        "storage": {"path": str(tmp_path / "var")},
+        **sections,
+    }
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def live_config(tmp_path: Path, dovecot: Dovecot, smtp_sink: SmtpSink) -> Path:
+    """Config for the real loopback Dovecot and aiosmtpd (TLS off: loopback only)."""
+    return write_config(
+        tmp_path,
+        mailbox={"kind": "imap", "host": dovecot.host, "port": dovecot.port, "tls": False,
+                 "username": dovecot.user, "password": "${TEST_IMAP_PASSWORD}",
+                 "batch_size": 7},
+        smtp={"kind": "smtp", "host": smtp_sink.host, "port": smtp_sink.port,
+              "tls": False, "starttls": False, "timeout": 5})
+
+
+@pytest.fixture(autouse=True)
+def _test_password(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The password reaches the config through ${VAR}, as in production.
+    monkeypatch.setenv("TEST_IMAP_PASSWORD", "secret")

@@ -79,7 +79,12 @@ def _run_font(run: etree._Element) -> str | None:
 def glyph_marks(text: str, font: str | None = None) -> str:
     """Maps box glyphs and private-use symbol characters to OFF/ON."""
     out = []
+    table = SYMBOL_MARKS.get(font.strip().lower()) if font else None
     for ch in text:
+        if table is not None and ord(ch) < 0x100:
+            # Old Word/WPS files write the plain byte ("R", "£") in a Wingdings run.
+            out.append(table.get(ord(ch), ""))
+            continue
         code = ord(ch)
         if ch in GLYPH_OFF:
             out.append(OFF)

@@ -17,6 +17,7 @@ Public API (kept stable; the demo mailbox and the end-to-end tests use it):
 Layout options (``**layout_options`` of :func:`build_form_docx`):
 
 ``label_spaces``   labels written ``单 位 名 称``
+``label_colon``    a colon after each label, the value still in the next cell
 ``inline_values``  the value in the label's own cell (``单位名称：某某公司``)
 ``colon``          colon used with ``inline_values`` (``"："`` or ``":"``)
 ``merge``          ``"gridspan"`` (default, like the notice), ``"none"`` (every
@@ -107,6 +108,8 @@ SYMBOL_STYLES: dict[str, tuple[str, int, int]] = {
     "sym_wingdings2": ("Wingdings 2", 0xF0A3, 0xF052),
     "pua_wingdings": ("Wingdings", 0xF06F, 0xF0FE),
     "pua_wingdings2": ("Wingdings 2", 0xF0A3, 0xF052),
+    # Old Word/WPS files: the plain byte ("£", "R") in a run set in the symbol font.
+    "font_wingdings2": ("Wingdings 2", 0xA3, 0x52),
 }
 OTHER_STYLES = ("sdt", "formfield", "formfield_default", "formfield_val", "label_only")
 CHECKBOX_STYLES: tuple[str, ...] = (*GLYPH_STYLES, *SYMBOL_STYLES, *OTHER_STYLES)
@@ -228,6 +231,8 @@ def _wide(content: str, span: int, opts: dict[str, Any]) -> list[str]:
 
 def _label_value(label: str, value: str | None, opts: dict[str, Any]) -> tuple[str, str]:
     shown = _spaced(label, opts.get("label_spaces", False))
+    if opts.get("label_colon"):
+        shown += opts.get("colon", "：")
     if opts.get("inline_values"):
         return f"{shown}{opts.get('colon', '：')}{value or ''}", ""
     return shown, value or ""

@@ -17,7 +17,7 @@ import io
 import mimetypes
 import zipfile
 
-from parsers.attachment import ARCHIVE, Attachment
+from parsers.attachment import ARCHIVE, OTHER, WORD, Attachment
 from parsers.filenames import safe_basename
 from parsers.kinds import sniff_kind
 from parsers.subject import decode_bytes
@@ -67,8 +67,10 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> tup
 def _member(zip_name: str, name: str, data: bytes, note: str | None) -> Attachment:
     display = safe_basename(name) or "未命名文件"
     ctype = mimetypes.guess_type(display)[0] or "application/octet-stream"
-    member = Attachment(display, ctype, data, sniff_kind(data, display, ctype),
-                        from_archive=zip_name)
+    kind = sniff_kind(data, display, ctype)
+    if note and kind != WORD:
+        kind = OTHER            # left unread: only a Word name says more (word_unreadable)
+    member = Attachment(display, ctype, data, kind, from_archive=zip_name)
     if note:
         member.notes.append(note)
     if member.kind == ARCHIVE:
@@ -77,8 +79,11 @@ def _member(zip_name: str, name: str, data: bytes, note: str | None) -> Attachme
 
 
 def expand_zip(archive: Attachment) -> list[Attachment]:
-    """The members of `archive` (a zip), bounded; notes on `archive` say
-    when it could not be read ("archive_corrupt") or a limit was hit."""
+    """The members of `archive` (a zip), bounded. Notes (codes, not text):
+    on the zip "archive_corrupt" (unreadable) or "archive_limits" (a limit
+    was hit); on a member "encrypted", "member_corrupt", "archive_limits"
+    (left unread: empty data) or "nested_archive" (a zip in the zip, not
+    opened)."""
     members: list[Attachment] = []
     try:
         with zipfile.ZipFile(io.BytesIO(archive.data)) as zf:
@@ -93,12 +98,12 @@ def expand_zip(archive: Attachment) -> list[Attachment]:
                 try:
                     data, note = _read_member(zf, info, budget)
                 except (zipfile.BadZipFile, OSError, EOFError, ValueError,
-                        NotImplementedError, RuntimeError) as e:
-                    data, note = b"", f"member_corrupt: {type(e).__name__}"
+                        NotImplementedError, RuntimeError):
+                    data, note = b"", "member_corrupt"
                 budget -= len(data)
                 if note == "archive_limits" and note not in archive.notes:
                     archive.notes.append(note)
                 members.append(_member(archive.filename, name, data, note))
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as e:
-        archive.notes.append(f"archive_corrupt: {type(e).__name__}")
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
+        archive.notes.append("archive_corrupt")
     return members

@@ -36,13 +36,14 @@ class PollSummary:
     failed: int = 0
     replies_sent: int = 0
     replies_waiting: int = 0
+    destination: str = ""
 
     def line(self) -> str:
         counts = ", ".join(f"{self.decisions[d]} {d}" for d in
                            ("accepted", "rejected", "review", "ignored"))
         return (f"{self.source}: {self.new} new ({counts}, {self.failed} failed), "
                 f"{self.already_seen} already seen; replies: {self.replies_sent} sent, "
-                f"{self.replies_waiting} waiting to be sent")
+                f"{self.replies_waiting} waiting to be sent ({self.destination})")
 
 
 class DbCursor:
@@ -69,7 +70,7 @@ def poll(app: App) -> PollSummary:
     """One cycle: ingest every new message, then send the due replies.
     `intake poll` and the scheduler both call this."""
     source = open_source(app.config.mailbox)
-    summary = PollSummary(source=source.key)
+    summary = PollSummary(source=source.key, destination=_destination(app))
     try:
         with app.sessions() as session:
             resume_unfinished(app, session, summary)
@@ -80,6 +81,11 @@ def poll(app: App) -> PollSummary:
     with app.sessions() as session:
         summary.replies_sent, summary.replies_waiting = deliver_due(session, app.config.smtp)
     return summary
+
+
+def _destination(app: App) -> str:
+    smtp = app.config.smtp
+    return f"outbox folder {smtp.path}" if smtp.kind == "outbox" else f"SMTP {smtp.host}:{smtp.port}"
 
 
 def resume_unfinished(app: App, session: Session, summary: PollSummary) -> None:

@@ -20,7 +20,8 @@ _SUBJECT_MAX = 200
 
 def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined,
-                      autoescape=select_autoescape(["html"], default=False),
+                      # Every field comes from outside: escape all HTML templates.
+                      autoescape=select_autoescape(["html", "html.j2"], default=False),
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["filesize"] = filesize
     env.filters["kindlabel"] = lambda kind: KIND_LABELS.get(kind, kind)

@@ -30,6 +30,8 @@ SYMBOL_MARKS: dict[str, dict[int, str]] = {
                   0x6E: ON, 0xFC: ON, 0xFD: ON, 0xFE: ON},
     "wingdings 2": {0x2A: OFF, 0xA3: OFF, 0x50: ON, 0x51: ON, 0x52: ON,
                     0x53: ON, 0x54: ON, 0xA0: ON, 0xA2: ON, 0xA8: ON},
+    # Insert → Symbol in the Symbol font gives √ as F0D6: a tick written beside a label.
+    "symbol": {0xD6: ON},
 }
 # A private-use character whose run names no font (inherited from a style):
 # only codes that mean a box in both tables, or in one and nothing in the other.

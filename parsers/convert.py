@@ -47,6 +47,12 @@ def _run(cmd: list[str], timeout: float) -> None:
         raise WordError(f"LibreOffice 转换失败：{err.decode('utf-8', 'replace')[-200:]}")
 
 
+# Input filters by suffix. Without one, LibreOffice falls back to importing an
+# unrecognised file as plain text and "converts" noise; with one it refuses.
+INFILTERS = {".doc": "MS Word 97", ".wps": "MS Word 97", ".dot": "MS Word 97",
+             ".wpt": "MS Word 97", ".rtf": "Rich Text Format"}
+
+
 def convert_to(data: bytes, suffix: str, target: str = "docx", *, timeout: float = 60.0) -> bytes:
     """The file converted to `target` ("docx", "pdf", "doc"); raises WordError."""
     binary = soffice_path()
@@ -57,8 +63,9 @@ def convert_to(data: bytes, suffix: str, target: str = "docx", *, timeout: float
         src.write_bytes(data)
         profile = Path(tmp) / "profile"
         out = Path(tmp) / "out"
+        infilter = [f"--infilter={INFILTERS[suffix]}"] if suffix in INFILTERS else []
         _run([binary, f"-env:UserInstallation={profile.as_uri()}", "--headless",
-              "--norestore", "--nolockcheck", "--convert-to", target,
+              "--norestore", "--nolockcheck", *infilter, "--convert-to", target,
               "--outdir", str(out), str(src)], timeout)
         produced = out / f"input.{target.split(':', 1)[0]}"
         if not produced.is_file() or produced.stat().st_size == 0:

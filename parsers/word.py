@@ -19,6 +19,8 @@ ZIP_MAGIC = b"PK\x03\x04"
 # (names are stored UTF-16LE).
 _ENCRYPTED_STREAMS = ("EncryptedPackage".encode("utf-16-le"),
                       "EncryptionInfo".encode("utf-16-le"))
+# Word 97–2003 and WPS files keep their text in this OLE stream.
+_WORD_STREAM = "WordDocument".encode("utf-16-le")
 
 # Zip-bomb bounds, checked on the declared sizes before anything is inflated
 # (zipfile never yields more than a member's declared size: it stops there and
@@ -75,18 +77,37 @@ def _as_docx(data: bytes, filename: str, timeout: float) -> tuple[bytes, bool]:
     if not data:
         raise WordError("文件为空（0 字节）")
     if data.startswith(ZIP_MAGIC):
+        if _is_strict(data):
+            # ISO 29500 Strict (Word's "Strict Open XML"): other namespaces and
+            # relationship types that python-docx does not know; LibreOffice
+            # rewrites it as a transitional .docx.
+            return _convert(data, ".docx", timeout), True
         return data, False
     if data.startswith(OLE_MAGIC):
         if any(name in data for name in _ENCRYPTED_STREAMS):
             raise WordError("文件设有打开密码（已加密）")
+        if _WORD_STREAM not in data:
+            # An OLE file without a WordDocument stream (.xls, .ppt, garbage):
+            # LibreOffice would import it as plain text and "read" noise.
+            raise WordError("文件不是有效的 Word 文档")
         return _convert(data, _suffix(filename) or ".doc", timeout), True
     if data.lstrip()[:5] == b"{\\rtf":
         return _convert(data, ".rtf", timeout), True  # "Word" files saved as RTF
     raise WordError("文件不是有效的 Word 文档")
 
 
+def _is_strict(data: bytes) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            check_zip(zf)
+            rels = zf.read("_rels/.rels") if "_rels/.rels" in zf.namelist() else b""
+    except zipfile.BadZipFile as e:
+        raise WordError("文件已损坏，无法打开") from e
+    return b"purl.oclc.org/ooxml/officeDocument/relationships/officeDocument" in rels
+
+
 def _convert(data: bytes, suffix: str, timeout: float) -> bytes:
-    if suffix not in (".doc", ".wps", ".dot", ".rtf", ".wpt"):
+    if suffix not in (".doc", ".wps", ".dot", ".rtf", ".wpt", ".docx"):
         suffix = ".doc"
     try:
         return convert.convert_to_docx(data, suffix, timeout=timeout)

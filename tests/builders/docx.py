@@ -31,7 +31,7 @@ Layout options (``**layout_options`` of :func:`build_form_docx`):
 ``bracket``        ``"full"`` （…） or ``"half"`` (…) around 其他's text
 ``title``          write the form's title paragraph (default True)
 ``stray_box``      keep the notice's stray empty boxes (default True)
-``body_paragraph`` text of each paragraph under a heading
+``body_paragraph`` text of each paragraph under a heading (a list: cycled)
 ``body_repeat``    paragraphs under each heading (default 1)
 """
 from __future__ import annotations
@@ -318,9 +318,13 @@ def body_paragraphs(body_sections: Any = _ALL, **opts: Any) -> list[str]:
     """The body's paragraphs, in order, as the builders write them."""
     paras = ["碳排放管理典型案例", "（某企业碳排放监测计划实施案例）"]
     text = opts.get("body_paragraph", DEFAULT_PARAGRAPH)
+    texts = [text] if isinstance(text, str) else list(text)  # a list is cycled through
+    n = 0
     for heading in _headings(body_sections):
         paras.append(heading)
-        paras += [text] * int(opts.get("body_repeat", 1))
+        for _ in range(int(opts.get("body_repeat", 1))):
+            paras.append(texts[n % len(texts)])
+            n += 1
     return paras
 
 

@@ -35,7 +35,7 @@ SEVEN_Z_MAGIC = b"7z\xbc\xaf\x27\x1c"
 def image_format(data: bytes) -> str | None:
     """The image format by magic bytes, or None when not an image we know."""
     head = data[:32]
-    if head.startswith(b"\xff\xd8\xff"):
+    if head.startswith(b"\xff\xd8"):      # SOI; a garbled next marker is a broken JPEG
         return "jpeg"
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
         return "png"
@@ -65,6 +65,12 @@ def _zip_kind(data: bytes) -> str | None:
     # sometimes writes word/document2.xml after a repair).
     if any(n.startswith("word/document") and n.endswith(".xml") for n in names):
         return WORD
+    # Other zip-based documents are files, not archives to unpack: OPC
+    # packages (.xlsx, .pptx: ECMA-376 Part 2 [Content_Types].xml), ODF and
+    # EPUB (a `mimetype` member), Java/Android packages (META-INF/MANIFEST.MF).
+    if names & {"[content_types].xml", "mimetype", "meta-inf/manifest.mf",
+                "androidmanifest.xml"}:
+        return OTHER
     return ARCHIVE
 
 

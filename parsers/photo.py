@@ -26,8 +26,10 @@ PHOTO_NOT_JPG, PHOTO_TOO_LARGE, PHOTO_CORRUPT = (
 
 
 def is_jpeg(data: bytes) -> bool:
-    """JPEG by its bytes: the SOI marker followed by another marker."""
-    return data[:3] == b"\xff\xd8\xff"
+    """JPEG by its bytes: the SOI marker (ITU T.81 B.1.1.3). A damaged file
+    whose next marker is garbled (FF D8 FE …) is a broken JPEG — the sender
+    must re-export it (corrupt), not convert it (not JPEG)."""
+    return data[:2] == b"\xff\xd8"
 
 
 def decodes_completely(data: bytes) -> bool:
@@ -36,6 +38,7 @@ def decodes_completely(data: bytes) -> bool:
     ImageFile.LOAD_TRUNCATED_IMAGES = False   # a truncated file must fail
     try:
         with warnings.catch_warnings():
+            warnings.simplefilter("ignore")      # e.g. "malformed MPO": not our output
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as im:
                 if im.width * im.height > MAX_PIXELS:

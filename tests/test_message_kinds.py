@@ -33,6 +33,10 @@ XLS = OLE2_MAGIC + b"\x00" * 200 + "Workbook".encode("utf-16-le")
     (b"<html>", "photo.jpg", "image/jpeg", "photo"),                     # called an image
     (zip_of({"a.txt": b"x"}), "材料.zip", "application/zip", "archive"),
     (zip_of({"a.txt": b"x"}), "材料.dat", "application/octet-stream", "archive"),
+    (zip_of({"[Content_Types].xml": b"<T/>", "xl/workbook.xml": b"<w/>"}), "表.xlsx",
+     "application/octet-stream", "other"),                               # not an archive
+    (zip_of({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<x/>"}),
+     "案例.odt", "application/vnd.oasis.opendocument.text", "other"),
     (b"Rar!\x1a\x07\x00rest", "材料.rar", "application/x-rar", "other"),
     (b"plain text", "说明.txt", "text/plain", "other"),
 ])

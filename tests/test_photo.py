@@ -60,6 +60,11 @@ def test_decompression_bomb_is_refused():
     assert photo_problem(bytes(data)) == "photo_corrupt"
 
 
+def test_soi_with_garbled_next_marker_is_corrupt_not_other_format():
+    # GIVEN FF D8 then a damaged marker (fuzzed camera file) THEN a broken JPEG
+    assert photo_problem(b"\xff\xd8\xfe\xff\x00\x10JFIF" + bytes(100)) == "photo_corrupt"
+
+
 def test_empty_and_garbage():
     assert photo_problem(b"") == "photo_not_jpg"
     assert photo_problem(b"<html>") == "photo_not_jpg"

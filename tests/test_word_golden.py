@@ -153,6 +153,18 @@ def test_doc_made_by_libreoffice_reads_as_its_golden_file(source: str) -> None:
     assert got == _golden(f"doc_{source}")
 
 
+@pytest.mark.skipif(soffice_path() is None, reason="LibreOffice (soffice) is not installed")
+def test_wps_named_word97_file_reads_like_doc() -> None:
+    # GIVEN a Word 97 binary named .wps (WPS saves its own format in that container)
+    data = convert_to(SPECS["sym_wingdings2_wps"].build(), ".docx", "doc", timeout=120)
+    # WHEN read under a .wps name
+    got = read_as_dict("案例.wps", data)
+    # THEN it reads as the .doc golden says (filename aside)
+    golden = _golden("doc_sym_wingdings2_wps")
+    assert got["info"] == golden["info"]
+    assert got["case_document"]["characters"] == golden["case_document"]["characters"]
+
+
 def test_every_golden_file_has_a_spec() -> None:
     # GIVEN the golden directory / WHEN listed / THEN no orphan and no missing golden
     expected = set(SPECS) | {f"doc_{n}" for n in DOC_FROM}

@@ -195,9 +195,11 @@ def _checkbox_runs(labels: list[str], checked: list[str], other: str | None,
         if label == "其他":
             text += f"{open_b}{other or '      '}{close_b}"
         mark = "" if style == "label_only" else mark_xml(on, style)
-        # The notice's form has a stray empty box after the 4th label of each list.
+        # The notice's form has a stray empty box after 温室气体监测检测机构 (4th)
+        # and after 碳排放核查案例 (3rd), where its lines wrapped.
+        stray_at = 3 if len(labels) > 7 else 2
         stray = (mark_xml(False, style) if opts.get("stray_box", True)
-                 and style != "label_only" and i == 3 else "")
+                 and style != "label_only" and i == stray_at else "")
         if opts.get("mark_after"):
             runs.append(_run(text) + mark + _run(" "))
         else:

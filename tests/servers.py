@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import socket
+import ssl
 import subprocess
 import tempfile
 import time
@@ -70,6 +71,8 @@ info_log_path = {log}
 default_login_user = dovenull
 default_internal_user = dovecot
 mail_location = maildir:~/Maildir
+# Log what clients say in their ID command (RFC 2971), so tests can see it.
+imap_id_log = *
 passdb {{
   driver = passwd-file
   args = scheme=PLAIN username_format=%u {run}/passwd
@@ -349,6 +352,17 @@ class _Handler:
         return "250 Message accepted for delivery"
 
 
+def self_signed_context(folder: Path) -> ssl.SSLContext:
+    """A server TLS context with a throwaway self-signed certificate for 127.0.0.1."""
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    return context
+
+
 class SmtpSink:
     """A real aiosmtpd SMTP server on loopback that records what it gets.
 
@@ -356,9 +370,12 @@ class SmtpSink:
     "DATA") to make it refuse instead.
     """
 
-    def __init__(self, port: int | None = None) -> None:
+    def __init__(self, port: int | None = None, *, tls: ssl.SSLContext | None = None,
+                 starttls: ssl.SSLContext | None = None) -> None:
+        """`tls`: implicit TLS (SMTPS); `starttls`: offer STARTTLS and require it."""
         self.host = HOST
         self.port = port or free_port()
+        self.tls, self.starttls = tls, starttls
         self.received: list[Received] = []
         self.fail_with: str | None = None
         self.fail_at: Literal["RCPT", "DATA"] = "DATA"
@@ -369,8 +386,9 @@ class SmtpSink:
         if self._controller is not None:
             return
         # A fresh Controller each time: it owns its thread and event loop.
+        extra = {"tls_context": self.starttls, "require_starttls": True} if self.starttls else {}
         controller = Controller(_Handler(self), hostname=self.host, port=self.port,
-                                ready_timeout=START_TIMEOUT)
+                                ready_timeout=START_TIMEOUT, ssl_context=self.tls, **extra)
         controller.start()
         self._controller = controller
 

@@ -164,3 +164,12 @@ def test_wrong_password_is_one_clear_line(dovecot, smtp_sink, live_config):
     assert proc.returncode == 1
     assert "refused the login" in proc.stderr and "Traceback" not in proc.stderr
     assert "wrong" not in proc.stderr          # the secret is never printed
+
+
+def test_client_sends_imap_id_after_login(dovecot, smtp_sink, live_config):
+    # GIVEN a server that advertises ID (163.com refuses SELECT without it)
+    # WHEN the poller logs in
+    intake("poll", config=live_config)
+    # THEN the server logged our ID parameters (RFC 2971)
+    log = dovecot.log_path.read_text(errors="replace")
+    assert "ID sent" in log and "case-intake" in log

@@ -82,3 +82,28 @@ def test_attempts_are_bounded(app, smtp_sink):
             deliver_due(session, app.config.smtp, NOW + timedelta(days=day))
     # THEN each reply stops after max_attempts (3)
     assert states(app) == [(GIVEN_UP, 3), (GIVEN_UP, 3)]
+
+
+@pytest.mark.parametrize("mode", ["tls", "starttls"])
+def test_replies_go_over_implicit_tls_and_starttls(tmp_path: Path, mode: str):
+    # GIVEN an SMTP server that speaks only TLS (SMTPS) or requires STARTTLS
+    from servers import SmtpSink, self_signed_context
+    context = self_signed_context(tmp_path)
+    sink = SmtpSink(**{mode: context})
+    sink.start()
+    try:
+        path = write_config(tmp_path, mailbox={"kind": "maildir", "path": str(tmp_path)},
+                            smtp={"kind": "smtp", "host": sink.host, "port": sink.port,
+                                  "tls": mode == "tls", "starttls": mode == "starttls",
+                                  # a self-signed test certificate: loopback only
+                                  "verify_tls": False, "timeout": 5})
+        app = App.from_config(config_mod.load(path))
+        queue(app)
+        # WHEN the outbox is delivered
+        with app.sessions() as session:
+            assert deliver_due(session, app.config.smtp, NOW) == (1, 0)
+        app.close()
+    finally:
+        sink.stop()
+    # THEN the server received the reply over the encrypted channel
+    assert len(sink.received) == 1

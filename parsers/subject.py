@@ -37,6 +37,14 @@ _WORD_RUN = re.compile(rf"{_WORD}(?:\s*{_WORD})*")
 _FOLD = re.compile(r"\r?\n(?=[ \t])")
 
 
+# MIME labels Python does not know by that name (RFC 1556 "-i"/"-e"
+# bidi variants; the WHATWG names some clients write).
+_ALIASES = {"iso-8859-8-i": "iso-8859-8", "iso-8859-8-e": "iso-8859-8",
+            "iso-8859-6-i": "iso-8859-6", "iso-8859-6-e": "iso-8859-6",
+            "unicode-1-1-utf-7": "utf-7", "x-mac-roman": "mac-roman",
+            "windows-874": "cp874", "x-sjis": "shift_jis"}
+
+
 def codec_for(charset: str | None) -> str:
     """The Python codec to use for a MIME charset label (GB family → gb18030)."""
     label = (charset or "").strip().strip('"').lower().split("*", 1)[0]
@@ -44,20 +52,30 @@ def codec_for(charset: str | None) -> str:
         return "gb18030"
     if label in ("", "us-ascii", "ascii", "unknown-8bit", "x-unknown"):
         return "utf-8"
-    return label
+    return _ALIASES.get(label, label)
+
+
+def _utf8(data: bytes) -> str | None:
+    """UTF-8 text, also when a client cut the value inside the last
+    character (a bounded-length filename); None when it is not UTF-8."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        if e.reason == "unexpected end of data" and e.start >= len(data) - 3:
+            return data[:e.start].decode("utf-8", errors="replace")
+        return None
 
 
 def decode_bytes(data: bytes, charset: str | None = None) -> str:
     """Bytes in a declared charset; on an unknown or wrong label, UTF-8 where
     valid, else GB18030 (the common mislabelled Chinese case), never raising."""
-    candidates = [codec_for(charset)] if charset else []
-    candidates += ["utf-8", "gb18030"]
-    for codec in candidates:
+    if charset:
         try:
-            return data.decode(codec)
+            return data.decode(codec_for(charset))
         except (LookupError, UnicodeDecodeError):
-            continue
-    return data.decode("gb18030", errors="replace")
+            pass
+    text = _utf8(data)
+    return text if text is not None else data.decode("gb18030", errors="replace")
 
 
 def raw_header_bytes(value: str) -> bytes:

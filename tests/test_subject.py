@@ -101,3 +101,15 @@ def test_check_subject(subject, status, name, reply):
     check = check_subject(subject, PREFIX)
     assert (check.status, check.case_name, check.is_reply) == (status, name, reply)
     assert check.starts_with_prefix == (status != "subject_format" or subject.endswith("某案例"))
+
+
+def test_unknown_mime_label_alias():
+    # GIVEN an iso-8859-8-i word (RFC 1556; no Python codec of that name) THEN Hebrew
+    assert _decoded(encoded_words("שלום", "iso-8859-8-i")) == "שלום"
+
+
+def test_utf8_cut_inside_the_last_character():
+    # GIVEN raw UTF-8 header bytes cut inside the last character (length-bounded
+    # by a client) THEN still UTF-8, the broken tail replaced, not read as GB18030
+    data = "碳排放管理案例征集+案例".encode("utf-8")[:-1]
+    assert _decoded(data) == "碳排放管理案例征集+案\ufffd"

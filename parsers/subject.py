@@ -62,7 +62,7 @@ def _utf8(data: bytes) -> str | None:
         return data.decode("utf-8")
     except UnicodeDecodeError as e:
         if e.reason == "unexpected end of data" and e.start >= len(data) - 3:
-            return data[:e.start].decode("utf-8", errors="replace")
+            return data[:e.start].decode("utf-8")     # the broken tail dropped
         return None
 
 

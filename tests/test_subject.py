@@ -105,11 +105,13 @@ def test_check_subject(subject, status, name, reply):
 
 def test_unknown_mime_label_alias():
     # GIVEN an iso-8859-8-i word (RFC 1556; no Python codec of that name) THEN Hebrew
-    assert _decoded(encoded_words("שלום", "iso-8859-8-i")) == "שלום"
+    import base64
+    word = b"=?iso-8859-8-i?B?" + base64.b64encode("שלום".encode("iso-8859-8")) + b"?="
+    assert _decoded(word) == "שלום"
 
 
 def test_utf8_cut_inside_the_last_character():
     # GIVEN raw UTF-8 header bytes cut inside the last character (length-bounded
-    # by a client) THEN still UTF-8, the broken tail replaced, not read as GB18030
+    # by a client) THEN still UTF-8, the broken tail dropped, not read as GB18030
     data = "碳排放管理案例征集+案例".encode("utf-8")[:-1]
-    assert _decoded(data) == "碳排放管理案例征集+案\ufffd"
+    assert _decoded(data) == "碳排放管理案例征集+案"

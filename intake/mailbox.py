@@ -45,6 +45,7 @@ class Cursor(Protocol):
 
 class Source(Protocol):
     key: str
+    total: int
 
     def messages(self, cursor: Cursor) -> Iterator[Fetched]: ...
     def close(self) -> None: ...
@@ -66,12 +67,15 @@ class MaildirSource:
         for sub in ("cur", "new", "tmp"):
             (config.path / sub).mkdir(exist_ok=True)
         self.key = f"maildir:{config.path}"
+        self.total = 0                 # messages to fetch, known once messages() started
         self._box = stdlib_mailbox.Maildir(config.path, factory=None, create=False)
 
     def messages(self, cursor: Cursor) -> Iterator[Fetched]:
         known = cursor.known_keys(self.key)
         # maildir(5): names starting with a dot are not messages.
-        for key in sorted(k for k in self._box.keys() if k not in known and not k.startswith(".")):
+        keys = sorted(k for k in self._box.keys() if k not in known and not k.startswith("."))
+        self.total = len(keys)
+        for key in keys:
             # get_bytes, not get_message: the raw bytes exactly as delivered.
             yield Fetched(self.key, None, key, self._box.get_bytes(key), None)
 
@@ -85,6 +89,7 @@ class ImapSource:
     def __init__(self, config: MailboxConfig) -> None:
         self.config = config
         self.key = f"imap:{config.username}@{config.host}:{config.port}/{config.folder}"
+        self.total = 0                 # messages to fetch, known once messages() started
         self.client = connect(config)
         self.uidvalidity = select(self.client, config.folder)
 
@@ -97,6 +102,7 @@ class ImapSource:
             # The old UIDs mean nothing now (RFC 3501 §2.3.1.1); skip what we
             # already hold by Message-ID and size before fetching bodies.
             uids = self._unknown(uids, cursor)
+        self.total = len(uids)
         for start in range(0, len(uids), self.config.batch_size):
             yield from self._fetch(uids[start:start + self.config.batch_size])
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from db.models import FAILED, PROCESSED, RECEIVED, Message, Sighting, SyncState
 from intake.app import App
 from intake.mailbox import Fetched, open_source
+from intake.progress import Progress
 from intake.records import queue_reply, record
 from intake.assess import assess
 from intake.sender import deliver_due
@@ -66,17 +67,20 @@ class DbCursor:
         return self.session.scalar(found.limit(1)) is not None
 
 
-def poll(app: App) -> PollSummary:
+def poll(app: App, progress: Progress | None = None) -> PollSummary:
     """One cycle: ingest every new message, then send the due replies.
     `intake poll` and the scheduler both call this."""
     source = open_source(app.config.mailbox)
     summary = PollSummary(source=source.key, destination=_destination(app))
+    progress = progress or Progress()
     try:
         with app.sessions() as session:
             resume_unfinished(app, session, summary)
             for fetched in source.messages(DbCursor(session)):
                 ingest(app, session, fetched, summary)
+                progress.advance(source.total)
     finally:
+        progress.finish()
         source.close()
     with app.sessions() as session:
         summary.replies_sent, summary.replies_waiting = deliver_due(session, app.config.smtp)

@@ -134,6 +134,25 @@ def _forwarded_bytes(part: email.message.Message) -> bytes | None:
     return None
 
 
+def _encoded_rfc822(part: email.message.Message) -> bytes | None:
+    """The bytes of a message/rfc822 part sent base64 or quoted-printable
+    (RFC 2046 §5.2.1 forbids it; some webmails do it): compat32 parses the
+    *encoded* text as a message, so decode that text and parse it again."""
+    cte = (part.get("Content-Transfer-Encoding") or "").strip().lower()
+    if part.get_content_type() != "message/rfc822" or cte not in ("base64", "quoted-printable"):
+        return None
+    inner = part.get_payload()
+    inner = inner[0] if isinstance(inner, list) and inner else inner
+    text = inner.as_string() if isinstance(inner, email.message.Message) else str(inner or "")
+    holder = email.message.Message()
+    holder["Content-Transfer-Encoding"] = cte
+    holder.set_payload(text.lstrip("\r\n"))
+    try:
+        return holder.get_payload(decode=True)
+    except Exception:
+        return None
+
+
 def _walk(part: email.message.Message, depth: int, forwards: int, walk: _Walk) -> None:
     for defect in getattr(part, "defects", []):
         _note(walk, type(defect).__name__)
@@ -144,6 +163,10 @@ def _walk(part: email.message.Message, depth: int, forwards: int, walk: _Walk) -
     if ctype in ("message/delivery-status", "message/disposition-notification",
                  "message/feedback-report"):
         return                      # report fields (RFC 3464 §2.2), not content
+    encoded = _encoded_rfc822(part)
+    if encoded is not None and forwards < MAX_FORWARD_DEPTH:
+        _walk(_read(encoded, walk.defects), depth + 1, forwards + 1, walk)
+        return
     if part.is_multipart():         # multipart/*, and message/rfc822 in compat32
         for sub in part.get_payload() or []:
             if isinstance(sub, email.message.Message):

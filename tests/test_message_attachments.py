@@ -142,3 +142,11 @@ def test_zip_members_listed_after_the_zip():
         ("案例.docx", "word", "案例材料.zip"),
         ("现场.jpg", "photo", "案例材料.zip"),
     ]
+
+
+def test_forwarded_message_sent_base64():
+    # GIVEN a message/rfc822 part sent base64 (against RFC 2046 §5.2.1; some webmails)
+    inner = MailBuilder().attach(DOCX, NAME).build()
+    raw = MailBuilder().text("x").forwarded(inner, cte="base64").build()
+    # THEN the inner message is decoded and its file counts
+    assert _files(raw) == [(NAME, "word")]

@@ -191,6 +191,9 @@ SPECS: dict[str, Spec] = {
     "forwarded_as_eml_file": Spec(
         lambda: mail(f"Fw: {SUBJECT}").forwarded(submission().build(), "original.eml").build(),
         "accepted", subject=f"Fw: {SUBJECT}"),
+    "forwarded_rfc822_base64": Spec(
+        lambda: mail(f"转发：{SUBJECT}").forwarded(submission().build(), cte="base64").build(),
+        "accepted", subject=f"转发：{SUBJECT}"),
     # --- 6. automatic mail ---------------------------------------------------
     "auto_reply_out_of_office": _ignored(
         lambda: submission(f"自动回复: {SUBJECT}").header("Auto-Submitted", "auto-replied").build(),
@@ -254,9 +257,12 @@ def actual_subset(found: dict[str, Any]) -> dict[str, Any]:
             "subject": found["subject"], "case_name_from_subject": found["case_name_from_subject"]}
 
 
-def write_all() -> None:
+def write_all(only: list[str] | None = None) -> None:
+    """Writes the files of every spec (or of the named ones only)."""
     GOLDEN.mkdir(parents=True, exist_ok=True)
     for name, spec in SPECS.items():
+        if only and name not in only:
+            continue
         (GOLDEN / f"{name}.eml").write_bytes(spec.build())
         (GOLDEN / f"{name}.json").write_text(
             json.dumps(spec.expected(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -291,5 +297,6 @@ def test_golden_through_the_cli(name):
 
 
 if __name__ == "__main__":
-    write_all()
-    print(f"wrote {len(SPECS)} messages to {GOLDEN}")
+    # python tests/test_message_golden.py [NAME ...]   (no names: all)
+    write_all(sys.argv[1:] or None)
+    print(f"wrote {len(sys.argv[1:]) or len(SPECS)} message(s) to {GOLDEN}")

@@ -226,12 +226,17 @@ class MailBuilder:
         self._files.append(self._leaf(ctype, data, cte, extra))
         return self
 
-    def forwarded(self, inner: bytes, filename: str | None = None) -> MailBuilder:
+    def forwarded(self, inner: bytes, filename: str | None = None,
+                  cte: str = "7bit") -> MailBuilder:
         """A forwarded message as a message/rfc822 part (7bit, as RFC 2046
-        §5.2.1 requires), `inline` or as an attachment when named."""
+        §5.2.1 requires — or "base64" as some webmails send it), `inline`
+        or as an attachment when named."""
         disp = b"Content-Disposition: " + (
             b"attachment; " + p_plain("filename", filename) if filename else b"inline")
-        self._files.append(_Part([b"Content-Type: message/rfc822", disp], inner))
+        part = self._leaf(b"message/rfc822", inner, cte, [disp])
+        if cte == "7bit":
+            part.headers = [b"Content-Type: message/rfc822", disp]
+        self._files.append(part)
         return self
 
     def report(self, status: bytes = b"Reporting-MTA: dns; mx.163.com\r\n\r\n"

@@ -24,6 +24,59 @@ _P, _T, _TBL = f"{{{W}}}p", f"{{{W}}}t", f"{{{W}}}tbl"
 _BLIP, _IMAGEDATA = f"{{{A}}}blip", f"{{{V}}}imagedata"
 
 
+_CHINESE_FORMATS = {"chineseCounting", "chineseCountingThousand", "chineseLegalSimplified",
+                    "ideographLegalTraditional", "taiwaneseCounting", "taiwaneseCountingThousand"}
+
+
+def _w(el: etree._Element | None, path: str) -> str | None:
+    """@w:val of the first `path` (w: prefixed tags, / separated) under `el`."""
+    if el is None:
+        return None
+    found = el.find("/".join(f"{{{W}}}{t}" for t in path.split("/")))
+    return None if found is None else found.get(f"{{{W}}}val")
+
+
+class Numbering:
+    """Renders Word's automatic list numbers for Chinese-counting levels.
+
+    A heading numbered by Word's list feature (一、 二、 …) has no "一、" in
+    its text: the number lives in numbering.xml. Only direct w:numPr on the
+    paragraph is followed (numbering inherited from a style is not).
+    """
+
+    def __init__(self, numbering: etree._Element | None) -> None:
+        self.levels: dict[tuple[str, str], tuple[str, int]] = {}  # (numId, ilvl) -> (text, start)
+        self.counters: dict[tuple[str, str], int] = {}
+        if numbering is None:
+            return
+        abstract = {a.get(f"{{{W}}}abstractNumId"): a for a in numbering.iter(f"{{{W}}}abstractNum")}
+        for num in numbering.iter(f"{{{W}}}num"):
+            absn = abstract.get(_w(num, "abstractNumId"))
+            for lvl in absn.iter(f"{{{W}}}lvl") if absn is not None else ():
+                if _w(lvl, "numFmt") in _CHINESE_FORMATS:
+                    key = (num.get(f"{{{W}}}numId"), lvl.get(f"{{{W}}}ilvl"))
+                    self.levels[key] = (_w(lvl, "lvlText") or "", int(_w(lvl, "start") or 1))
+
+    def prefix(self, p: etree._Element) -> str:
+        """The number Word shows before paragraph `p` ("三、"), or ""."""
+        ppr = p.find(f"{{{W}}}pPr")
+        key = (_w(ppr, "numPr/numId"), _w(ppr, "numPr/ilvl") or "0")
+        if key not in self.levels:
+            return ""
+        text, start = self.levels[key]
+        n = self.counters.get(key, start - 1) + 1
+        self.counters[key] = n
+        return text.replace(f"%{int(key[1]) + 1}", _chinese(n)) if 0 < n <= 99 else ""
+
+
+def _chinese(n: int) -> str:
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
+
+
 @dataclass
 class BodyStats:
     characters: int = 0
@@ -60,9 +113,11 @@ def _is_image(el: etree._Element) -> bool:
     return el.get(f"{{{R}}}id") is not None
 
 
-def body_stats(body: etree._Element, skip: list[etree._Element]) -> BodyStats:
+def body_stats(body: etree._Element, skip: list[etree._Element],
+               numbering: etree._Element | None = None) -> BodyStats:
     """Counts text, headings and images of `body`, leaving out `skip` tables."""
     stats = BodyStats()
+    numbers = Numbering(numbering)
     found: set[str] = set()
     skip_set = set(skip)
     for el in _paragraphs(body, skip_set):
@@ -74,7 +129,7 @@ def body_stats(body: etree._Element, skip: list[etree._Element]) -> BodyStats:
         if skip and len(compact) <= 40 and _TITLE.search(compact):
             continue  # the form's own title above the table
         stats.characters += len(compact)
-        m = _HEADING.match(text)
+        m = _HEADING.match(numbers.prefix(el) + text)
         if m:
             found.add(m.group(1))
     stats.sections = [n for n in NUMERALS if n in found]

@@ -131,11 +131,11 @@ def check_zip(zf: zipfile.ZipFile) -> None:
         raise WordError("文件解压后过大")
 
 
-def _main_part_xml(data: bytes) -> etree._Element:
-    """The main document part parsed by python-docx's parser (entities off)."""
+def _main_part_xml(data: bytes) -> tuple[etree._Element, etree._Element | None]:
+    """The main document part and its numbering part, parsed by python-docx's
+    parser (entities off)."""
     from docx.opc.exceptions import PackageNotFoundError
     from docx.opc.package import OpcPackage
-    from docx.oxml.parser import parse_xml
 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
@@ -145,18 +145,32 @@ def _main_part_xml(data: bytes) -> etree._Element:
         raise WordError("文件已损坏，无法打开") from e
     if part.content_type not in MAIN_CONTENT_TYPES:
         raise WordError("文件不是 Word 文档")
+    return _xml_of(part), _numbering_xml(part)
+
+
+def _xml_of(part: object) -> etree._Element:
+    from docx.oxml.parser import parse_xml
+
     element = getattr(part, "element", None)
-    return element if element is not None else parse_xml(part.blob)
+    return element if element is not None else parse_xml(part.blob)  # type: ignore[attr-defined]
+
+
+def _numbering_xml(part: object) -> etree._Element | None:
+    """numbering.xml of the main part, for Word's automatic heading numbers."""
+    for rel in part.rels.values():  # type: ignore[attr-defined]
+        if not rel.is_external and rel.reltype.endswith("/numbering"):
+            return _xml_of(rel.target_part)
+    return None
 
 
 def read_docx(data: bytes, filename: str) -> tuple[dict | None, CaseDocument | None]:
     """(info, case_document) of a .docx; raises WordError for a bad package."""
-    root = _main_part_xml(data)
+    root, numbering = _main_part_xml(data)
     body = root.find(f"{{{infotable.W}}}body")
     if body is None:
         raise WordError("文件中没有正文")
     info, tables = infotable.find_info(body)
-    stats = casedoc.body_stats(body, tables)
+    stats = casedoc.body_stats(body, tables, numbering)
     case = None
     if casedoc.has_case_text(stats, info is not None):
         case = CaseDocument(filename, stats.characters, stats.sections, stats.images)

@@ -61,7 +61,8 @@ class Spec:
 
 def _form(name: str, info: dict[str, Any], *, sections: Any = NUMERALS, images: int = 0,
           **opts: Any) -> tuple[str, Spec]:
-    body_opts = {k: v for k, v in opts.items() if k.startswith("body_")}
+    body_opts = {k: v for k, v in opts.items()
+                  if k.startswith("body_") or k == "heading_numbering"}
     return name, Spec(lambda: build_form_docx(info, body_sections=sections, images=images, **opts),
                       info, _case(name, sections, images, **body_opts))
 
@@ -114,6 +115,8 @@ SPECS: dict[str, Spec] = dict([
     _form("no_title_no_stray_box", SAMPLE_INFO, title=False, stray_box=False,
           checkbox_style="pua_wingdings2", images=2, sections=["一", "二"]),
     _form("big_body", SAMPLE_INFO, checkbox_style="glyph_x", body_repeat=40),
+    _form("auto_numbered_headings", INFO_B, checkbox_style="formfield_default",
+          heading_numbering=True),
 ])
 # .doc files made by LibreOffice from some of the .docx fixtures above.
 DOC_FROM = ["notice_glyph", "sdt_content_controls", "formfield_checked", "sym_wingdings2_wps",

@@ -33,6 +33,8 @@ Layout options (``**layout_options`` of :func:`build_form_docx`):
 ``stray_box``      keep the notice's stray empty boxes (default True)
 ``body_paragraph`` text of each paragraph under a heading (a list: cycled)
 ``body_repeat``    paragraphs under each heading (default 1)
+``heading_numbering`` headings numbered by Word's list feature (一、 from
+                   numbering.xml, not in the text)
 """
 from __future__ import annotations
 
@@ -323,7 +325,7 @@ def body_paragraphs(body_sections: Any = _ALL, **opts: Any) -> list[str]:
     texts = [text] if isinstance(text, str) else list(text)  # a list is cycled through
     n = 0
     for heading in _headings(body_sections):
-        paras.append(heading)
+        paras.append(heading.split("、", 1)[-1] if opts.get("heading_numbering") else heading)
         for _ in range(int(opts.get("body_repeat", 1))):
             paras.append(texts[n % len(texts)])
             n += 1
@@ -348,11 +350,23 @@ def _image_para(n: int) -> str:
             ).format(e=emu, i=n)
 
 
+_NUMPR = '<w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr>'
+NUMBERING_XML = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    f'<w:numbering xmlns:w="{NS["w"]}"><w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="0">'
+    '<w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/>'
+    '<w:lvlJc w:val="left"/></w:lvl></w:abstractNum>'
+    '<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num></w:numbering>')
+
+
 def _body_xml(body_sections: Any, images: int, opts: dict[str, Any]) -> str:
     paras = body_paragraphs(body_sections, **opts)
-    headings = set(_headings(body_sections))
-    xml = "".join(_para(_run(p, bold=p in headings or i == 0), center=i < 2)
-                  for i, p in enumerate(paras))
+    headings = set(body_paragraphs(body_sections, **{**opts, "body_repeat": 0})[2:])
+    numbered = bool(opts.get("heading_numbering"))
+    xml = "".join(
+        (f"<w:p>{_NUMPR}{_run(p, bold=True)}</w:p>" if numbered and p in headings and i >= 2
+         else _para(_run(p, bold=p in headings or i == 0), center=i < 2))
+        for i, p in enumerate(paras))
     return xml + "".join(_image_para(n + 1) for n in range(images))
 
 
@@ -366,7 +380,8 @@ def tiny_jpeg(seed: int = 0) -> bytes:
     return buf.getvalue()
 
 
-def package(document_xml: str, images: int = 0, *, extra_parts: dict[str, bytes] | None = None) -> bytes:
+def package(document_xml: str, images: int = 0, *, extra_parts: dict[str, bytes] | None = None,
+            numbering: bool = False) -> bytes:
     """Zips a document.xml body into a minimal valid .docx."""
     ct = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
           '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
@@ -382,6 +397,13 @@ def package(document_xml: str, images: int = 0, *, extra_parts: dict[str, bytes]
     img_rels = "".join(
         f'<Relationship Id="rIdImg{n}" Type="http://schemas.openxmlformats.org/officeDocument/'
         f'2006/relationships/image" Target="media/image{n}.jpeg"/>' for n in range(1, images + 1))
+    if numbering:
+        img_rels += ('<Relationship Id="rIdNum" Type="http://schemas.openxmlformats.org/'
+                     'officeDocument/2006/relationships/numbering" Target="numbering.xml"/>')
+        extra_parts = {**(extra_parts or {}), "word/numbering.xml": NUMBERING_XML.encode()}
+        ct = ct.replace("</Types>", '<Override PartName="/word/numbering.xml" ContentType='
+                        '"application/vnd.openxmlformats-officedocument.wordprocessingml.'
+                        'numbering+xml"/></Types>')
     doc_rels = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
                 '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
                 f"{img_rels}</Relationships>")
@@ -422,13 +444,15 @@ def build_form_docx(info: dict[str, Any], *, checkbox_style: str = "glyph",
     table = _info_tables(info, checkbox_style, layout_options)
     body = "" if body_sections is None else _body_xml(body_sections, images, layout_options)
     xml = table + body if table_position == "before" else body + table
-    return package(document_xml(xml), images if body_sections is not None else 0)
+    return package(document_xml(xml), images if body_sections is not None else 0,
+                   numbering=bool(layout_options.get("heading_numbering")))
 
 
 def build_case_only_docx(*, body_sections: list[str] | Any = _ALL, images: int = 0,
                          **layout_options: Any) -> bytes:
     """A case document with no info table."""
-    return package(document_xml(_body_xml(body_sections, images, layout_options)), images)
+    return package(document_xml(_body_xml(body_sections, images, layout_options)), images,
+                   numbering=bool(layout_options.get("heading_numbering")))
 
 
 def build_table_only_docx(info: dict[str, Any], **options: Any) -> bytes:

@@ -9,16 +9,22 @@ from __future__ import annotations
 
 import email.parser
 import email.policy
+import fcntl
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from db.models import FAILED, PROCESSED, RECEIVED, Message, Sighting, SyncState
 from intake.app import App
+from intake.errors import IntakeError, StorageError
 from intake.mailbox import Fetched, open_source
 from intake.progress import Progress
 from intake.records import queue_reply, record
@@ -47,6 +53,10 @@ class PollSummary:
                 f"{self.replies_waiting} waiting to be sent ({self.destination})")
 
 
+class PollBusy(IntakeError):
+    """Another poll holds the lock."""
+
+
 class DbCursor:
     """What the database knows of a mailbox, for :mod:`intake.mailbox`."""
 
@@ -70,11 +80,22 @@ class DbCursor:
 def poll(app: App, progress: Progress | None = None) -> PollSummary:
     """One cycle: ingest every new message, then send the due replies.
     `intake poll` and the scheduler both call this."""
+    with poll_lock(app.storage.root):
+        summary = PollSummary(destination=_destination(app))
+        try:
+            _ingest_new(app, summary, progress or Progress())
+        finally:
+            # Replies already queued go out even when the mailbox is down.
+            with app.sessions() as session, _database_errors():
+                summary.replies_sent, summary.replies_waiting = deliver_due(session, app.config.smtp)
+        return summary
+
+
+def _ingest_new(app: App, summary: PollSummary, progress: Progress) -> None:
     source = open_source(app.config.mailbox)
-    summary = PollSummary(source=source.key, destination=_destination(app))
-    progress = progress or Progress()
+    summary.source = source.key
     try:
-        with app.sessions() as session:
+        with app.sessions() as session, _database_errors():
             resume_unfinished(app, session, summary)
             for fetched in source.messages(DbCursor(session)):
                 ingest(app, session, fetched, summary)
@@ -82,9 +103,32 @@ def poll(app: App, progress: Progress | None = None) -> PollSummary:
     finally:
         progress.finish()
         source.close()
-    with app.sessions() as session:
-        summary.replies_sent, summary.replies_waiting = deliver_due(session, app.config.smtp)
-    return summary
+
+
+@contextmanager
+def _database_errors() -> Iterator[None]:
+    """SQLite busy beyond its timeout, disk full…: one of our errors, so the
+    scheduler logs it and tries again at the next run."""
+    try:
+        yield
+    except SQLAlchemyError as e:
+        raise StorageError(f"database error: {e.__class__.__name__}: {e.orig if hasattr(e, 'orig') else e}") from e
+
+
+@contextmanager
+def poll_lock(root: Path) -> Iterator[None]:
+    """One poll at a time per storage folder (`intake run` and a manual
+    `intake poll` may meet). flock is released by the kernel if we are killed."""
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / "poll.lock", "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as e:
+            raise PollBusy("another poll is running on this storage; try again in a minute") from e
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _destination(app: App) -> str:

@@ -25,7 +25,7 @@ import re
 _URL = re.compile(r"https?://[^\s\"'<>()\[\]{}，。；、）（】【]+", re.IGNORECASE)
 _NETEASE = r"(?:mail\.)?(?:163|126|yeah)\.(?:com|net)"
 _PATTERNS = [re.compile(p, re.IGNORECASE) for p in (
-    rf"^https?://(?:mail|webmail)\.(?:163|126)\.com/large-attachment-download/",
+    r"^https?://(?:mail|webmail)\.(?:163|126)\.com/large-attachment-download/",
     r"^https?://mail\.yeah\.net/large-attachment-download/",
     r"^https?://dashi\.163\.com/html/cloud-attachment-download",
     rf"^https?://fs\.{_NETEASE}/fs/display/?\?",

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from parsers.archive import expand_zip
-from parsers.attachment import ARCHIVE, PHOTO, WORD, Attachment
+from parsers.attachment import ARCHIVE, WORD, Attachment
 from parsers.filenames import part_filename
 from parsers.kinds import archive_note, image_format, sniff_kind
 from parsers.links import find_large_attachment_links
@@ -192,6 +192,18 @@ def _collect_leaf(part: email.message.Message, walk: _Walk) -> None:
 
 
 # --- attachments (contract §3) ----------------------------------------------
+# The rule, as the README states it:
+# 1. Every leaf part with a filename (Content-Disposition `filename`, else
+#    Content-Type `name`) is a file, whatever its disposition.
+# 2. Except body images: an image (declared image/* or image bytes) whose
+#    Content-ID (RFC 2392) a `cid:` URL in an HTML body of the message
+#    references is part of the body (logo, signature, pasted picture): not
+#    listed, not photo-checked, counted in ParsedMessage.inline_images.
+# 3. An image with a Content-ID that no HTML body shows is a file.
+# 4. A nameless part is a file only when declared `attachment` (and not
+#    text) or when it is a Word file by its bytes (shown as 未命名附件N.ext).
+# 5. Files of forwarded messages (message/rfc822, also base64-encoded or as
+#    an .eml file) are the message's own; zip members follow their zip.
 
 _CID = re.compile(r"""cid:([^"'\s>)]+)""", re.IGNORECASE)
 

@@ -12,11 +12,12 @@ from db.models import Base
 from intake.errors import StorageError
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, busy_timeout: float = 30.0) -> Engine:
     """An engine for `url`, its folder created and its tables in place."""
     if url.startswith("sqlite:///") and ":memory:" not in url:
         Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": 30} if url.startswith("sqlite") else {})
+    sqlite = url.startswith("sqlite")
+    engine = create_engine(url, connect_args={"timeout": busy_timeout} if sqlite else {})
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     try:
@@ -27,11 +28,10 @@ def make_engine(url: str) -> Engine:
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
-    # WAL lets `intake list` read while the poller writes; busy_timeout waits
-    # for a lock instead of failing at once ("database is locked").
+    # WAL lets `intake list` read while the poller writes; the driver's
+    # timeout (busy_timeout) waits for a lock instead of failing at once.
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA busy_timeout=30000")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA synchronous=FULL")
     cur.close()

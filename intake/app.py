@@ -20,7 +20,7 @@ class App:
 
     @classmethod
     def from_config(cls, config: Config) -> App:
-        engine = make_engine(config.database.url)
+        engine = make_engine(config.database.url, config.database.busy_timeout_seconds)
         return cls(config, engine, make_sessionmaker(engine), Storage(config.storage.path))
 
     def close(self) -> None:

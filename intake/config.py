@@ -74,6 +74,7 @@ class SmtpConfig:
 @dataclass
 class DatabaseConfig:
     url: str = "sqlite:///var/intake.db"
+    busy_timeout_seconds: float = 30.0    # how long to wait for a lock held elsewhere
 
 
 @dataclass
@@ -83,7 +84,7 @@ class StorageConfig:
 
 @dataclass
 class ScheduleConfig:
-    poll_every_minutes: int = 5
+    poll_every_minutes: float = 5
     digest_at: time = time(8, 30)
 
 

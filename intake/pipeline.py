@@ -44,6 +44,7 @@ class PollSummary:
     replies_sent: int = 0
     replies_waiting: int = 0
     destination: str = ""
+    send_error: str | None = None
 
     def line(self) -> str:
         counts = ", ".join(f"{self.decisions[d]} {d}" for d in
@@ -87,7 +88,8 @@ def poll(app: App, progress: Progress | None = None) -> PollSummary:
         finally:
             # Replies already queued go out even when the mailbox is down.
             with app.sessions() as session, _database_errors():
-                summary.replies_sent, summary.replies_waiting = deliver_due(session, app.config.smtp)
+                delivery = deliver_due(session, app.config.smtp)
+                summary.replies_sent, summary.replies_waiting, summary.send_error = delivery
         return summary
 
 

@@ -12,17 +12,40 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from intake.app import App
 from intake.errors import IntakeError
-from intake.pipeline import poll
+from intake.outage import Outage
+from intake.pipeline import PollBusy, poll
 
 log = logging.getLogger(__name__)
 
 
-def poll_job(app: App) -> None:
-    """The scheduled poll; an outage is logged and the next run tries again."""
-    try:
-        log.info("%s", poll(app).line())
-    except IntakeError as e:
-        log.error("poll failed, will try again at the next run: %s", e)
+class PollJob:
+    """The scheduled poll. A mailbox, database or SMTP outage is logged once,
+    polls back off while it lasts, and the schedule itself never stops."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        interval = app.config.schedule.poll_every_minutes * 60
+        self.mailbox = Outage("mailbox", interval)
+        self.smtp = Outage("SMTP server", interval)
+
+    def __call__(self) -> None:
+        if not self.mailbox.due():
+            return
+        try:
+            summary = poll(self.app)
+        except PollBusy as e:
+            log.info("%s", e)
+            return
+        except IntakeError as e:
+            self.mailbox.failed(e)
+            return
+        self.mailbox.succeeded()
+        if summary.send_error:
+            self.smtp.failed(summary.send_error)
+        else:
+            self.smtp.succeeded()
+        if summary.new or summary.replies_sent:
+            log.warning("%s", summary.line())
 
 
 def digest_job(app: App) -> None:
@@ -39,8 +62,8 @@ def build_scheduler(app: App) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(timezone=tz)
     # max_instances=1 + coalesce: a slow poll is never run twice at once, and
     # runs missed meanwhile collapse into one.
-    scheduler.add_job(poll_job, IntervalTrigger(minutes=schedule.poll_every_minutes, timezone=tz),
-                      args=[app], id="poll", max_instances=1, coalesce=True,
+    scheduler.add_job(PollJob(app), IntervalTrigger(minutes=schedule.poll_every_minutes, timezone=tz),
+                      id="poll", max_instances=1, coalesce=True,
                       next_run_time=datetime.now(tz), misfire_grace_time=None)
     scheduler.add_job(digest_job, CronTrigger(hour=schedule.digest_at.hour,
                                               minute=schedule.digest_at.minute, timezone=tz),

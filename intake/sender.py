@@ -9,6 +9,7 @@ import socket
 import ssl
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import NamedTuple
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -115,20 +116,26 @@ def due(session: Session, now: datetime) -> list[Reply]:
         .order_by(Reply.id)))
 
 
-def deliver_due(session: Session, config: SmtpConfig, now: datetime | None = None) -> tuple[int, int]:
-    """Sends every due reply; returns (sent, failed). Each outcome is committed
-    at once, so a crash after a send repeats at most that one reply."""
+class Delivery(NamedTuple):
+    sent: int
+    failed: int
+    error: str | None = None        # the last failure, for the outage log
+
+
+def deliver_due(session: Session, config: SmtpConfig, now: datetime | None = None) -> Delivery:
+    """Sends every due reply. Each outcome is committed at once, so a crash
+    after a send repeats at most that one reply."""
     now = now or datetime.now(timezone.utc)
     replies = due(session, now)
     if not replies:
-        return 0, 0
+        return Delivery(0, 0)
     try:
         transport = open_transport(config)
     except SendError as e:
         for reply in replies:
             _failed(session, reply, e, now, config.max_attempts)
-        log.warning("replies not sent, will retry: %s", e)
-        return 0, len(replies)
+        log.info("replies not sent, will retry: %s", e)
+        return Delivery(0, len(replies), str(e))
     try:
         return _send_all(session, transport, replies, config, now)
     finally:
@@ -136,20 +143,21 @@ def deliver_due(session: Session, config: SmtpConfig, now: datetime | None = Non
 
 
 def _send_all(session: Session, transport: Transport, replies: list[Reply],
-              config: SmtpConfig, now: datetime) -> tuple[int, int]:
+              config: SmtpConfig, now: datetime) -> Delivery:
     sent = failed = 0
+    error = None
     for reply in replies:
         try:
             transport.send(config.from_, reply.to_address, reply.raw, _file_name(reply))
         except SendError as e:
             _failed(session, reply, e, now, config.max_attempts)
-            failed += 1
+            failed, error = failed + 1, str(e)
             continue
         reply.state, reply.sent_at, reply.last_error = SENT, now, None
         reply.attempts += 1
         session.commit()
         sent += 1
-    return sent, failed
+    return Delivery(sent, failed, error)
 
 
 def _failed(session: Session, reply: Reply, error: SendError, now: datetime,

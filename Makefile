@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test system-deps clean demo-clean
+.PHONY: demo test system-deps clean demo-clean crash
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,10 @@ demo: $(STAMP)
 	@echo
 	@echo "Replies written to: var/outbox/   database: var/intake.db   raw mail and files: var/"
 
-demo-clean:
+demo-crash: $(STAMP) system-deps
+	$(BIN)/python -m bench.crash_harness --messages 100 --kills 25
+
+clean:
 	rm -rf var
 
 system-deps:
@@ -28,6 +31,9 @@ system-deps:
 
 test: $(STAMP) system-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+crash: $(STAMP) system-deps
+	$(BIN)/python -m bench.crash_harness --messages 100 --kills 25
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

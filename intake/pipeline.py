@@ -220,9 +220,11 @@ def _sighted(session: Session, fetched: Fetched, row: Message) -> None:
 
 def _quick_message_id(raw: bytes) -> str | None:
     """The Message-ID from the header block alone, before any real parsing."""
+    end = min((i for i in (raw.find(b"\r\n\r\n"), raw.find(b"\n\n")) if i >= 0), default=len(raw))
     try:
-        headers = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(raw)
-        value = headers.get("Message-ID")
-        return " ".join(str(value).split())[:998] or None if value else None
+        parser = email.parser.BytesHeaderParser(policy=email.policy.compat32)
+        value = parser.parsebytes(raw[:end + 4]).get("Message-ID")
     except Exception:  # noqa: BLE001 - a broken header block is parsed properly later
         return None
+    text = " ".join(str(value or "").split())[:998]
+    return text or None

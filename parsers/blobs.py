@@ -1,0 +1,91 @@
+"""Keeping large base64 bodies out of the stdlib's MIME parser.
+
+Python's feedparser turns every line of a message into a str object: a
+60 MB message peaks at about eight times its size in memory. Large
+attachments are almost always base64, so before parsing, each long run of
+base64 lines is cut out of the raw bytes and replaced by a one-line token;
+the parts are decoded from the original bytes afterwards, one at a time.
+What the parser sees is otherwise byte for byte the message.
+"""
+from __future__ import annotations
+
+import binascii
+import re
+from dataclasses import dataclass, field
+
+# Runs of at least this many base64 lines (76 chars: ~1 MB) are cut out.
+MIN_LINES = 12000
+_TOKEN = b"INTAKEBLOB%08dX"
+_LINE = rb"[A-Za-z0-9+/]{16,}={0,2}\r?\n"
+_RUN = re.compile(rb"(?:%s){%d,}" % (_LINE, MIN_LINES))
+_TOKEN_TEXT = re.compile(r"INTAKEBLOB(\d{8})X")
+_TOKEN_LINE = re.compile(r"INTAKEBLOB(\d{8})X\r?\n")
+
+
+@dataclass
+class Blobs:
+    """The cut-out runs: token number -> (start, end) in the raw bytes."""
+    raw: bytes = b""
+    spans: list[tuple[int, int]] = field(default_factory=list)
+
+    def payload(self, text: str) -> bytes | None:
+        """The decoded bytes of a base64 payload holding tokens, else None."""
+        if not self.spans or "INTAKEBLOB" not in text:
+            return None
+        # One base64 stream, decoded once: pieces need not end on 4 characters.
+        encoded = bytearray()
+        for piece in _split(text):
+            if isinstance(piece, int):
+                start, end = self.spans[piece]
+                encoded += memoryview(self.raw)[start:end]
+            else:
+                encoded += piece.encode("ascii", "ignore")
+        return _b64(encoded)
+
+    def restore_text(self, text: str) -> str:
+        """The payload text with every token put back (non-base64 parts)."""
+        return _TOKEN_LINE.sub(lambda m: self._span_text(int(m.group(1))), text)
+
+    def _span_text(self, n: int) -> str:
+        start, end = self.spans[n]
+        return self.raw[start:end].decode("ascii", "surrogateescape")
+
+
+def shrink(raw: bytes) -> tuple[bytes, Blobs]:
+    """`raw` with its long base64 runs replaced by tokens, and the runs."""
+    if len(raw) < MIN_LINES * 60:
+        return raw, Blobs()
+    blobs = Blobs(raw)
+    out, last = [], 0
+    for match in _RUN.finditer(raw):
+        # The token takes the run's place and its final line break.
+        newline = b"\r\n" if raw[match.end() - 2:match.end()] == b"\r\n" else b"\n"
+        out += [raw[last:match.start()], _TOKEN % len(blobs.spans), newline]
+        blobs.spans.append(match.span())
+        last = match.end()
+    if not blobs.spans:
+        return raw, blobs
+    out.append(raw[last:])
+    return b"".join(out), blobs
+
+
+def _split(text: str) -> list[str | int]:
+    """Text around tokens, tokens as their numbers."""
+    pieces: list[str | int] = []
+    last = 0
+    for m in _TOKEN_TEXT.finditer(text):
+        pieces += [text[last:m.start()], int(m.group(1))]
+        last = m.end()
+    pieces.append(text[last:])
+    return [p for p in pieces if p != ""]
+
+
+def _b64(data: bytearray) -> bytes:
+    """Lenient base64, as the stdlib's get_payload(decode=True) is for mail:
+    characters outside the alphabet are skipped (binascii does so without
+    validate), a missing final padding is tolerated."""
+    try:
+        return binascii.a2b_base64(data)
+    except binascii.Error:
+        cleaned = re.sub(rb"[^A-Za-z0-9+/]", b"", bytes(data))
+        return binascii.a2b_base64(cleaned[: len(cleaned) // 4 * 4])

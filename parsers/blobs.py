@@ -16,8 +16,11 @@ from dataclasses import dataclass, field
 # Runs of at least this many base64 lines (76 chars: ~1 MB) are cut out.
 MIN_LINES = 12000
 _TOKEN = b"INTAKEBLOB%08dX"
-_LINE = rb"[A-Za-z0-9+/]{16,}={0,2}\r?\n"
-_RUN = re.compile(rb"(?:%s){%d,}" % (_LINE, MIN_LINES))
+_LINE_PATTERN = rb"[A-Za-z0-9+/]{16,}={0,2}\r?\n"
+_LINE = re.compile(_LINE_PATTERN)
+_CHUNK = 400
+# Anchored at line starts, so a failed attempt is not retried inside a line.
+_CHUNK_RE = re.compile(rb"(?m)^(?:%s){%d}" % (_LINE_PATTERN, _CHUNK))
 _TOKEN_TEXT = re.compile(r"INTAKEBLOB(\d{8})X")
 _TOKEN_LINE = re.compile(r"INTAKEBLOB(\d{8})X\r?\n")
 
@@ -57,16 +60,42 @@ def shrink(raw: bytes) -> tuple[bytes, Blobs]:
         return raw, Blobs()
     blobs = Blobs(raw)
     out, last = [], 0
-    for match in _RUN.finditer(raw):
+    for start, end in _runs(raw):
         # The token takes the run's place and its final line break.
-        newline = b"\r\n" if raw[match.end() - 2:match.end()] == b"\r\n" else b"\n"
-        out += [raw[last:match.start()], _TOKEN % len(blobs.spans), newline]
-        blobs.spans.append(match.span())
-        last = match.end()
+        newline = b"\r\n" if raw[end - 2:end] == b"\r\n" else b"\n"
+        out += [raw[last:start], _TOKEN % len(blobs.spans), newline]
+        blobs.spans.append((start, end))
+        last = end
     if not blobs.spans:
         return raw, blobs
     out.append(raw[last:])
     return b"".join(out), blobs
+
+
+def _runs(raw: bytes) -> list[tuple[int, int]]:
+    """(start, end) of every run of at least MIN_LINES adjacent base64 lines.
+    Matched in chunks of _CHUNK lines: one regex repeating a group 12,000
+    times keeps a backtracking frame per repetition (hundreds of MB), and a
+    match per line is slow; chunks are neither."""
+    runs, start, end, chunks = [], -1, -1, 0
+    for match in _CHUNK_RE.finditer(raw):
+        if match.start() != end:
+            _close(raw, runs, start, end, chunks)
+            start, chunks = match.start(), 0
+        end, chunks = match.end(), chunks + 1
+    _close(raw, runs, start, end, chunks)
+    return runs
+
+
+def _close(raw: bytes, runs: list[tuple[int, int]], start: int, end: int, chunks: int) -> None:
+    """Ends a run of whole chunks with its last (< _CHUNK) lines."""
+    if chunks * _CHUNK < MIN_LINES - _CHUNK:
+        return
+    lines = chunks * _CHUNK
+    while (line := _LINE.match(raw, end)) is not None:
+        end, lines = line.end(), lines + 1
+    if lines >= MIN_LINES:
+        runs.append((start, end))
 
 
 def _split(text: str) -> list[str | int]:

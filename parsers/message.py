@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from parsers.archive import expand_zip
+from parsers.blobs import Blobs, shrink
 from parsers.attachment import ARCHIVE, WORD, Attachment
 from parsers.filenames import part_filename
 from parsers.kinds import archive_note, image_format, sniff_kind
@@ -127,6 +128,8 @@ def _forwarded_bytes(part: email.message.Message) -> bytes | None:
     ctype = part.get_content_type()
     name = (part_filename(part) or "").lower()
     if ctype == "message/rfc822" or name.endswith(".eml"):
+        if getattr(part, _DECODED, None) is not None:
+            return getattr(part, _DECODED)
         try:
             return part.get_payload(decode=True)
         except Exception:
@@ -220,6 +223,9 @@ def _content_id(part: email.message.Message) -> str | None:
 
 
 def _payload(part: email.message.Message) -> bytes:
+    cut_out = getattr(part, _DECODED, None)
+    if cut_out is not None:
+        return cut_out
     try:
         data = part.get_payload(decode=True)
     except Exception:
@@ -350,10 +356,34 @@ def _prefer_clean(from_mailparser: str, own: str) -> str:
     return from_mailparser or own
 
 
+_DECODED = "_intake_decoded"     # attribute holding a part's bytes decoded from a blob
+
+
+def _restore(msg: email.message.Message, blobs: Blobs) -> None:
+    """Puts the base64 runs cut out by parsers/blobs.py back where a part
+    needs them: decoded bytes for a base64 leaf, the text for anything else."""
+    try:
+        parts = list(msg.walk())
+    except RecursionError:
+        return                      # the walk below notes the nesting
+    for part in parts:
+        payload = part.get_payload()
+        if not isinstance(payload, str) or "INTAKEBLOB" not in payload:
+            continue
+        cte = (part.get("Content-Transfer-Encoding") or "").strip().lower()
+        if cte == "base64":
+            setattr(part, _DECODED, blobs.payload(payload))
+        else:
+            part.set_payload(blobs.restore_text(payload))
+
+
 def parse_message(raw: bytes) -> ParsedMessage:
     """Parses raw bytes; never raises for malformed MIME (defects are listed)."""
     defects: list[str] = []
-    msg = _read(raw, defects)
+    # Large base64 bodies bypass the stdlib parser, which needs ~8x their size.
+    small, blobs = shrink(raw)
+    msg = _read(small, defects)
+    _restore(msg, blobs)
     walk = _Walk(defects=defects)
     try:
         _walk(msg, 0, 0, walk)

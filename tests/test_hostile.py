@@ -125,8 +125,6 @@ def test_markup_in_the_form_is_escaped_in_the_reply(box: Box):
     assert "&lt;script&gt;" in html
 
 
-@pytest.mark.xfail(strict=True, reason="known shortfall: the stdlib feedparser alone peaks at "
-                   "~8x the message size (issue 6 item 3 not met yet)")
 def test_a_60_mb_message_is_judged_with_memory_bounded(tmp_path: Path):
     # GIVEN a 60 MB submission (a Word file and a large attachment)
     big = bytes(range(256)) * (45 * 1024 * 1024 // 256)
@@ -145,7 +143,8 @@ def test_a_60_mb_message_is_judged_with_memory_bounded(tmp_path: Path):
     # THEN it is judged, using at most a few copies of the message in memory
     assert out[0] == "0"
     peak_mb = int(out[1]) / 1024
-    assert peak_mb < 6 * len(raw) / 1e6, f"peak RSS {peak_mb:.0f} MB"
+    # (measured: ~230 MB for 65 MB, interpreter included)
+    assert peak_mb < 4 * len(raw) / 1e6, f"peak RSS {peak_mb:.0f} MB"
 
 
 MUTATIONS = st.sampled_from(["flip", "cut", "dup", "drop", "insert"])

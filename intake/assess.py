@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from intake.config import CampaignConfig
-from parsers.attachment import WORD
+from parsers.attachment import WORD, Attachment
 from parsers.message import ParsedMessage, parse_message
 from parsers.word import WordDoc, read_word
-from rules.judge import Judgement, is_automatic, judge
+from rules.judge import Judgement, is_automatic, judge, note_reason
 
 
 @dataclass
@@ -30,4 +30,13 @@ def assess(raw: bytes, campaign: CampaignConfig,
 
 
 def read_words(parsed: ParsedMessage) -> list[WordDoc]:
-    return [read_word(a.data, a.filename) for a in parsed.attachments if a.kind == WORD]
+    return [_read(a) for a in parsed.attachments if a.kind == WORD]
+
+
+def _read(att: Attachment) -> WordDoc:
+    # A Word file left unread inside a .zip (encrypted, corrupt, over the
+    # limits) has no bytes: say why rather than "empty file".
+    reason = note_reason(att) if not att.data else None
+    if reason:
+        return WordDoc(att.filename, reason, None, None)
+    return read_word(att.data, att.filename)

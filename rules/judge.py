@@ -17,6 +17,16 @@ from rules.problems import Problem, has_errors, problem
 ACCEPTED, REJECTED, REVIEW, IGNORED = "accepted", "rejected", "review", "ignored"
 
 ARCHIVE_ADVICE = "请将文件打包为 .zip 格式，或直接作为附件分别发送。"
+# What each note of parsers/archive.py and parsers/kinds.py means to the sender.
+NOTE_ADVICE = {
+    "rar": "暂不支持 rar 压缩包。" + ARCHIVE_ADVICE,
+    "7z": "暂不支持 7z 压缩包。" + ARCHIVE_ADVICE,
+    "archive_corrupt": "压缩包已损坏，无法解开。请重新压缩为 .zip，或直接作为附件分别发送。",
+    "archive_limits": "压缩包过大或文件过多，未能全部解开。请直接作为附件分别发送。",
+    "nested_archive": "压缩包里又套了压缩包，不会再解开。请把文件直接放入压缩包。",
+    "encrypted": "压缩包中的文件设有密码，无法读取。请去掉密码后重新发送。",
+    "member_corrupt": "压缩包中的文件已损坏，无法读取。",
+}
 
 
 @dataclass
@@ -100,17 +110,26 @@ def attachment_problems(attachments: list[Attachment]) -> list[Problem]:
             if code:
                 found.append(problem(code, file=att.filename))
         elif att.kind == OTHER:
-            advice = ARCHIVE_ADVICE if _is_unsupported_archive(att) else ""
-            found.append(problem("other_attachment", file=att.filename, detail=advice))
+            found.append(problem("other_attachment", file=att.filename, detail=_advice(att)))
         elif att.kind == ARCHIVE and att.notes:
-            found.append(problem("other_attachment", file=att.filename,
-                                 detail="压缩包超出处理限制，未能全部解开。" + ARCHIVE_ADVICE))
+            found.append(problem("other_attachment", file=att.filename, detail=_advice(att),
+                                 message=f"压缩包“{att.filename}”：{_advice(att)}"))
     return found
 
 
-def _is_unsupported_archive(att: Attachment) -> bool:
-    name = att.filename.lower()
-    return any(n in ("rar", "7z") for n in att.notes) or name.endswith((".rar", ".7z"))
+def _advice(att: Attachment) -> str:
+    """What to do about a file we keep but do not read."""
+    for note in att.notes:
+        if note in NOTE_ADVICE:
+            return NOTE_ADVICE[note]
+    if att.filename.lower().endswith((".rar", ".7z")):
+        return ARCHIVE_ADVICE
+    return ""
+
+
+def note_reason(att: Attachment) -> str | None:
+    """Why a Word file from a .zip could not be read at all, or None."""
+    return next((NOTE_ADVICE[n] for n in att.notes if n in NOTE_ADVICE), None)
 
 
 def late_problems(received_at: datetime | None, campaign: CampaignConfig) -> list[Problem]:

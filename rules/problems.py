@@ -80,14 +80,15 @@ class Problem:
 
 
 def problem(code: str, *, field: str | None = None, file: str | None = None,
-            severity: str | None = None, **values: str) -> Problem:
-    """Builds the problem `code`; `values` fill the message template."""
+            severity: str | None = None, message: str | None = None, **values: str) -> Problem:
+    """Builds the problem `code`; `values` fill the message template, or
+    `message` replaces it where the catalogue's wording does not fit."""
     default_severity, template = CATALOG[code]
     values.setdefault("detail", "")
     values.setdefault("prefix", "碳排放管理案例征集")
     values.setdefault("deadline", "")
-    text = template.format(field_label=FIELD_LABELS.get(field or "", field or ""),
-                           file=file or "", **values)
+    text = message or template.format(field_label=FIELD_LABELS.get(field or "", field or ""),
+                                      file=file or "", **values)
     return Problem(code, severity or default_severity, text, field, file)
 
 

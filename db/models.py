@@ -12,6 +12,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 RECEIVED, PROCESSED, FAILED = "received", "processed", "failed"
 # States of a reply in the outbox.
 QUEUED, SENT, RETRY, GIVEN_UP = "queued", "sent", "failed", "given_up"
+# A reply composed but not sent because of a reply bound (daily limit, an
+# address that bounced); kept so the staff see it and can `intake resend` it.
+HELD = "held"
 
 
 class UTCDateTime(TypeDecorator):
@@ -42,6 +45,8 @@ class Message(Base):
         UniqueConstraint("raw_sha256", name="uq_messages_raw"),
         Index("ix_messages_location", "source", "uidvalidity", "uid"),
         Index("ix_messages_message_id", "message_id"),
+        # Versions of one submission share its receipt (CASE-2022-0001 v1, v2).
+        UniqueConstraint("receipt", "version", name="uq_messages_receipt_version"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -62,9 +67,16 @@ class Message(Base):
     decision: Mapped[str | None] = mapped_column(String(20))
     ignore_reason: Mapped[str | None] = mapped_column(String(30))
     case_name_from_subject: Mapped[str | None] = mapped_column(Text)
-    receipt: Mapped[str | None] = mapped_column(String(40), unique=True)
+    receipt: Mapped[str | None] = mapped_column(String(40), index=True)
     info: Mapped[dict | None] = mapped_column(JSON)
     case_document: Mapped[dict | None] = mapped_column(JSON)
+    # Resubmissions (intake.resubmit): every attempt at one case points to the
+    # case's first message; accepted/review ones are numbered 1, 2, … and the
+    # latest is the one that counts. Nothing is deleted.
+    case_key: Mapped[str | None] = mapped_column(String(500), index=True)
+    submission_pk: Mapped[int | None] = mapped_column(ForeignKey("messages.id"), index=True)
+    version: Mapped[int | None] = mapped_column(Integer)
+    replaces_pk: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
 
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="message", cascade="all, delete-orphan", order_by="Attachment.id")
@@ -122,6 +134,19 @@ class Reply(Base):
     sent_at: Mapped[datetime | None] = mapped_column()
 
     message: Mapped[Message | None] = relationship(back_populates="replies")
+
+
+class Suppression(Base):
+    """An address never to be answered automatically again: a reply to it
+    bounced, or the SMTP server refused it for good (5xx)."""
+    __tablename__ = "suppressions"
+
+    address: Mapped[str] = mapped_column(String(320), primary_key=True)
+    reason: Mapped[str] = mapped_column(String(20))          # "bounce" / "refused"
+    detail: Mapped[str | None] = mapped_column(Text)
+    reply_pk: Mapped[int | None] = mapped_column(ForeignKey("replies.id"))
+    bounce_pk: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
+    created_at: Mapped[datetime] = mapped_column()
 
 
 class Sighting(Base):

@@ -8,7 +8,8 @@ from email.utils import getaddresses
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import QUEUED, Attachment, Message, Problem, Reply
+from db.models import HELD, QUEUED, Attachment, Message, Problem, Reply
+from intake import bounds, resubmit
 from intake.app import App
 from intake.assess import Assessment
 from intake.replies import compose, reply_subject
@@ -37,15 +38,20 @@ def record(app: App, session: Session, row: Message, found: Assessment) -> None:
     if verdict.decision != IGNORED:      # contract §3: ignored mail carries no problems
         row.problems.extend(Problem(code=p.code, severity=p.severity, field=p.field,
                                     file=p.file, text=p.message) for p in verdict.problems)
+    resubmit.link(session, row)          # a resubmission inherits its case's receipt
     if verdict.decision in (ACCEPTED, REVIEW) and row.receipt is None:
         row.receipt = next_receipt(session, app.config.campaign.receipt_prefix,
                                    row.received_at or row.stored_at)
+    if verdict.ignore_reason == "bounce":
+        bounds.note_bounce(session, row, msg.message)
 
 
 def next_receipt(session: Session, prefix: str, when: datetime) -> str:
-    """CASE-2022-0001: numbered per year of receipt, in order of arrival."""
+    """CASE-2022-0001: numbered per year of receipt, in order of arrival;
+    the versions of one case share its number."""
     stem = f"{prefix}-{when.year}-"
-    count = session.scalar(select(func.count(Message.id)).where(Message.receipt.like(stem + "%")))
+    count = session.scalar(select(func.count(Message.receipt.distinct()))
+                           .where(Message.receipt.like(stem + "%")))
     return f"{stem}{count + 1:04d}"
 
 
@@ -61,17 +67,24 @@ def reply_address(found: Assessment) -> str | None:
 
 
 def queue_reply(app: App, session: Session, row: Message, found: Assessment) -> Reply | None:
-    """Queues the reply a submission attempt deserves; ignored mail gets none."""
+    """Queues the reply a submission attempt deserves; ignored mail gets none,
+    nor does our own address. A reply over a bound (intake.bounds) is kept
+    as `held`: composed, not sent."""
     verdict = found.judgement
     to = reply_address(found)
-    if verdict.decision == IGNORED or not to or to == app.config.campaign.address.lower():
+    if verdict.decision == IGNORED or not to:
+        return None
+    refused = bounds.refusal(app, session, to)
+    if refused == bounds.OWN:
         return None
     context = reply_context(app, row)
     subject = reply_subject(row.subject, app.config.campaign.subject_prefix)
     msg = compose(app.config, row.decision, to, subject, context,
                   in_reply_to=found.parsed.message_id, references=found.parsed.references)
     reply = Reply(message=row, purpose=row.decision, to_address=to, subject=subject,
-                  message_id=msg["Message-ID"], raw=msg.as_bytes(), state=QUEUED,
+                  message_id=msg["Message-ID"], raw=msg.as_bytes(),
+                  state=HELD if refused else QUEUED,
+                  last_error=bounds.REASON_TEXT.get(refused) if refused else None,
                   created_at=datetime.now(timezone.utc))
     session.add(reply)
     return reply
@@ -91,8 +104,8 @@ def reply_context(app: App, row: Message) -> dict:
         "files": row.attachments,
         "errors": [_p(p) for p in row.problems if p.severity == ERROR],
         "warnings": [_p(p) for p in row.problems if p.severity == WARNING],
-        "version": 1,
-        "replaced_version": None,
+        "version": row.version or 1,
+        "replaced_version": (row.version - 1) if row.version and row.replaces_pk else None,
     }
 
 

@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test system-deps clean demo-clean crash
+.PHONY: demo test system-deps clean demo-clean bench bench-smoke crash
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,3 +37,12 @@ crash: $(STAMP) system-deps
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
+
+# Issue 7: backlog ingest vs the floor, idle poll, peak RSS on a real loopback
+# Dovecot (needs system-deps). Writes bench/results/campaign.{json,md,png}.
+#   make bench BENCH_ARGS="--sizes 2000"   the whole campaign (~30 min, ~35 GB of disk)
+bench: $(STAMP) system-deps
+	$(BIN)/python -m bench.campaign $(BENCH_ARGS)
+
+bench-smoke: $(STAMP) system-deps
+	$(BIN)/python -m bench.campaign --smoke

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 import click
@@ -19,6 +20,7 @@ from intake.app import App
 from intake.errors import ConfigError, IntakeError
 from intake.inspect import inspect_message
 from intake.pipeline import poll as run_poll
+from intake.storage import atomic_write
 from intake.table import render
 
 
@@ -151,6 +153,126 @@ def _list_row(m: Message, tz) -> list[str]:
     return [str(m.id), when.astimezone(tz).strftime("%m-%d %H:%M"),
             m.decision or m.state, m.receipt or "", m.from_address or "", name,
             m.error if m.state == "failed" else problems]
+
+
+@cli.command()
+@click.option("--print", "to_print", is_flag=True, help="Print the text part (the default).")
+@click.option("--send", is_flag=True, help="Send it to digest.recipients now.")
+@click.option("--html", "html_file", type=click.Path(path_type=Path),
+              help="Also write the HTML part to this file (to look at it in a browser).")
+@pass_ctx
+def digest(ctx: Context, to_print: bool, send: bool, html_file: Path | None) -> None:
+    """The staff's daily digest of the last 24 hours, on demand.
+
+    \b
+    Example:
+      intake digest --print
+      intake digest --send          # to digest.recipients, XLSX attached
+    """
+    from intake import digest as digest_mod
+    app = ctx.app()
+    try:
+        if send:
+            count = digest_mod.send_digest(app)
+            click.echo(f"digest queued for {count} recipient(s) and sent where possible")
+        text, html, _ = digest_mod.render(app, datetime.now(timezone.utc))
+        if html_file:
+            atomic_write(html_file, html.encode("utf-8"))
+        if to_print or not (send or html_file):
+            click.echo(text)
+    finally:
+        app.close()
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv", "json"]), default="xlsx",
+              show_default=True, help="File format of -o.")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Write one row per submission (its latest version) to this file.")
+@click.option("--files", "files_dir", type=click.Path(path_type=Path),
+              help="Lay out the accepted cases in this folder, by 案例类型.")
+@pass_ctx
+def export(ctx: Context, fmt: str, output: Path | None, files_dir: Path | None) -> None:
+    """Exports the submissions for the staff (-o) or the editors (--files).
+
+    \b
+    Example:
+      intake export --format xlsx -o 案例汇总.xlsx
+      intake export --files 案例材料/
+    """
+    from intake.casefiles import export_files
+    from intake.export import export as export_rows
+    if not output and not files_dir:
+        raise click.UsageError("give -o FILE, --files DIR, or both")
+    app = ctx.app()
+    try:
+        if output:
+            click.echo(f"{export_rows(app, fmt, output)} rows written to {output}")
+        if files_dir:
+            click.echo(f"{export_files(app, files_dir)} accepted cases laid out in {files_dir}")
+    finally:
+        app.close()
+
+
+@cli.command()
+@click.argument("ref")
+@pass_ctx
+def show(ctx: Context, ref: str) -> None:
+    """Everything about one message (by receipt or ID) and its case's history.
+
+    \b
+    Example:
+      intake show CASE-2022-0003
+      intake show 17
+    """
+    from intake.show import show as show_text
+    app = ctx.app()
+    try:
+        click.echo(show_text(app, ref), nl=False)
+    finally:
+        app.close()
+
+
+@cli.command()
+@click.argument("ids", nargs=-1, type=int)
+@click.option("--all", "every", is_flag=True, help="Every message in the database.")
+@click.option("--reply", is_flag=True, help="Queue and send a new reply for each (default: none).")
+@pass_ctx
+def reprocess(ctx: Context, ids: tuple[int, ...], every: bool, reply: bool) -> None:
+    """Judges stored messages again from their raw bytes (after a parser fix).
+
+    \b
+    Example:
+      intake reprocess 12 15
+      intake reprocess --all
+    """
+    from intake.mend import reprocess as run_reprocess
+    app = ctx.app()
+    try:
+        for outcome in run_reprocess(app, list(ids), every, reply):
+            click.echo(outcome.line())
+    finally:
+        app.close()
+
+
+@cli.command()
+@click.argument("ref")
+@pass_ctx
+def resend(ctx: Context, ref: str) -> None:
+    """Sends the last reply to one message (by ID or receipt) again, as a new mail.
+
+    \b
+    Example:
+      intake resend CASE-2022-0003
+    """
+    from intake.mend import resend as run_resend
+    app = ctx.app()
+    try:
+        reply = run_resend(app, ref)
+        click.echo(f"reply {reply.message_id} to {reply.to_address}: {reply.state}"
+                   + (f" ({reply.last_error})" if reply.last_error else ""))
+    finally:
+        app.close()
 
 
 def main() -> None:

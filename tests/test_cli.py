@@ -6,7 +6,7 @@ from click.testing import CliRunner
 
 from intake.cli import cli
 
-COMMANDS = ["poll", "run", "inspect", "list"]
+COMMANDS = ["poll", "run", "inspect", "list", "digest", "export", "show", "reprocess", "resend"]
 
 
 def test_top_level_help_lists_every_command():

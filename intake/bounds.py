@@ -22,14 +22,12 @@ from email.utils import getaddresses
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import GIVEN_UP, HELD, Message, Reply, Suppression
+from db.models import HELD, Message, Reply, Suppression
 from intake.app import App
 
 OWN, BOUNCED, DAILY_LIMIT = "own_address", "bounced", "daily_limit"
 REASON_TEXT = {BOUNCED: "此前的回复被退信或被对方服务器拒收，不再自动回复",
                DAILY_LIMIT: "已达每个地址每日自动回复上限"}
-# sender.py writes a permanent refusal as "SMTP server answered 5xx …".
-_REFUSED_PREFIX = "SMTP server answered 5"
 
 
 def own_addresses(app: App) -> set[str]:
@@ -59,17 +57,9 @@ def replies_today(app: App, session: Session, to: str, now: datetime | None = No
 
 
 def is_suppressed(session: Session, address: str) -> bool:
-    """True when `address` bounced or was refused for good (recorded on first sight)."""
-    address = address.lower()
-    if session.get(Suppression, address) is not None:
-        return True
-    refused = session.scalar(select(Reply).where(
-        func.lower(Reply.to_address) == address, Reply.state == GIVEN_UP,
-        Reply.purpose != "digest", Reply.last_error.like(_REFUSED_PREFIX + "%")).limit(1))
-    if refused is None:
-        return False
-    suppress(session, address, "refused", refused.last_error, reply_pk=refused.id)
-    return True
+    """True when `address` bounced, or its server refused a reply for good
+    (sender.py records that when it happens)."""
+    return session.get(Suppression, address.lower()) is not None
 
 
 def suppress(session: Session, address: str, reason: str, detail: str | None,

@@ -15,6 +15,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from db.models import GIVEN_UP, QUEUED, RETRY, SENT, Reply
+from intake.bounds import suppress
 from intake.config import SmtpConfig
 from intake.errors import SendError
 from intake.storage import atomic_write
@@ -164,6 +165,9 @@ def _failed(session: Session, reply: Reply, error: SendError, now: datetime,
             max_attempts: int) -> None:
     reply.attempts += 1
     reply.last_error = str(error)
+    if isinstance(error, PermanentError) and reply.purpose != "digest":
+        # A 5xx for this address: never mail it automatically again.
+        suppress(session, reply.to_address, "refused", str(error), reply_pk=reply.id)
     if isinstance(error, PermanentError) or reply.attempts >= max_attempts:
         reply.state, reply.next_attempt_at = GIVEN_UP, None
     else:

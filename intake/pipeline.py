@@ -78,8 +78,9 @@ class DbCursor:
         return self.session.scalar(found.limit(1)) is not None
 
 
-def poll(app: App, progress: Progress | None = None) -> PollSummary:
-    """One cycle: ingest every new message, then send the due replies.
+def poll(app: App, progress: Progress | None = None, deliver: bool = True) -> PollSummary:
+    """One cycle: ingest every new message, then send the due replies
+    (unless `deliver` is False: the scheduler backing off an SMTP outage).
     `intake poll` and the scheduler both call this."""
     with poll_lock(app.storage.root):
         summary = PollSummary(destination=_destination(app))
@@ -87,10 +88,15 @@ def poll(app: App, progress: Progress | None = None) -> PollSummary:
             _ingest_new(app, summary, progress or Progress())
         finally:
             # Replies already queued go out even when the mailbox is down.
-            with app.sessions() as session, _database_errors():
-                delivery = deliver_due(session, app.config.smtp)
-                summary.replies_sent, summary.replies_waiting, summary.send_error = delivery
+            if deliver:
+                _deliver(app, summary)
         return summary
+
+
+def _deliver(app: App, summary: PollSummary) -> None:
+    with app.sessions() as session, _database_errors():
+        delivery = deliver_due(session, app.config.smtp)
+        summary.replies_sent, summary.replies_waiting, summary.send_error = delivery
 
 
 def _ingest_new(app: App, summary: PollSummary, progress: Progress) -> None:

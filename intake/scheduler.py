@@ -31,8 +31,9 @@ class PollJob:
     def __call__(self) -> None:
         if not self.mailbox.due():
             return
+        deliver = self.smtp.due()
         try:
-            summary = poll(self.app)
+            summary = poll(self.app, deliver=deliver)
         except PollBusy as e:
             log.info("%s", e)
             return
@@ -42,7 +43,7 @@ class PollJob:
         self.mailbox.succeeded()
         if summary.send_error:
             self.smtp.failed(summary.send_error)
-        else:
+        elif deliver:
             self.smtp.succeeded()
         if summary.new or summary.replies_sent:
             log.warning("%s", summary.line())

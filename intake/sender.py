@@ -22,13 +22,20 @@ from intake.storage import atomic_write
 
 log = logging.getLogger(__name__)
 
-# The first retry waits for the next poll; later ones back off.
+# A reply the server answered 4xx: the first retry waits for the next poll,
+# later ones back off. (A server that cannot be reached is not the reply's
+# fault: the reply stays due, and the scheduler backs off the server.)
 BACKOFF = [timedelta(0), timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15),
            timedelta(hours=1), timedelta(hours=3), timedelta(hours=6)]
 
 
 class PermanentError(SendError):
     """The server refused this reply for good (5xx): retrying will not help."""
+
+
+class Unreachable(SendError):
+    """The server could not be reached or dropped the connection: an outage,
+    not a verdict on the reply. Never counted towards giving up."""
 
 
 class Transport:
@@ -64,7 +71,9 @@ class SmtpTransport(Transport):
             _raise_for(code, text, e)
         except smtplib.SMTPResponseException as e:
             _raise_for(e.smtp_code, e.smtp_error, e)
-        except (smtplib.SMTPException, OSError) as e:
+        except (smtplib.SMTPServerDisconnected, OSError) as e:
+            raise Unreachable(f"SMTP connection lost: {e}") from e
+        except smtplib.SMTPException as e:
             raise SendError(f"SMTP send failed: {e}") from e
 
     def close(self) -> None:
@@ -101,7 +110,7 @@ def _connect(config: SmtpConfig) -> smtplib.SMTP:
         raise SendError(f"SMTP server {config.host} refused the login: use the mailbox's "
                         f"authorization code (授权码) as password ({e.smtp_code})") from e
     except (smtplib.SMTPException, OSError, socket.timeout) as e:
-        raise SendError(f"cannot connect to SMTP server {config.host}:{config.port}: {e}") from e
+        raise Unreachable(f"cannot connect to SMTP server {config.host}:{config.port}: {e}") from e
 
 
 def open_transport(config: SmtpConfig) -> Transport:
@@ -147,9 +156,13 @@ def _send_all(session: Session, transport: Transport, replies: list[Reply],
               config: SmtpConfig, now: datetime) -> Delivery:
     sent = failed = 0
     error = None
-    for reply in replies:
+    for n, reply in enumerate(replies):
         try:
             transport.send(config.from_, reply.to_address, reply.raw, _file_name(reply))
+        except Unreachable as e:
+            for rest in replies[n:]:         # the connection is gone for all of them
+                _failed(session, rest, e, now, config.max_attempts)
+            return Delivery(sent, failed + len(replies) - n, str(e))
         except SendError as e:
             _failed(session, reply, e, now, config.max_attempts)
             failed, error = failed + 1, str(e)
@@ -165,14 +178,20 @@ def _failed(session: Session, reply: Reply, error: SendError, now: datetime,
             max_attempts: int) -> None:
     reply.attempts += 1
     reply.last_error = str(error)
-    if isinstance(error, PermanentError) and reply.purpose != "digest":
-        # A 5xx for this address: never mail it automatically again.
-        suppress(session, reply.to_address, "refused", str(error), reply_pk=reply.id)
-    if isinstance(error, PermanentError) or reply.attempts >= max_attempts:
+    if isinstance(error, Unreachable):
+        reply.state, reply.next_attempt_at = RETRY, now      # due again at the next poll
+    elif isinstance(error, PermanentError):
+        if reply.purpose != "digest":
+            # A 5xx for this address: never mail it automatically again.
+            suppress(session, reply.to_address, "refused", str(error), reply_pk=reply.id)
         reply.state, reply.next_attempt_at = GIVEN_UP, None
     else:
-        wait = BACKOFF[min(reply.attempts - 1, len(BACKOFF) - 1)]
-        reply.state, reply.next_attempt_at = RETRY, now + wait
+        reply.refusals = (reply.refusals or 0) + 1
+        if reply.refusals >= max_attempts:
+            reply.state, reply.next_attempt_at = GIVEN_UP, None
+        else:
+            wait = BACKOFF[min(reply.refusals - 1, len(BACKOFF) - 1)]
+            reply.state, reply.next_attempt_at = RETRY, now + wait
     session.commit()
 
 

@@ -185,3 +185,32 @@ def wait_for(condition, timeout: float = 30) -> None:
         if time.monotonic() > deadline:
             raise AssertionError("condition not met in time")
         time.sleep(0.2)
+
+
+def test_intake_run_rides_out_an_smtp_outage_by_itself(tmp_path, dovecot, smtp_sink):
+    # GIVEN `intake run` polling every 2 seconds, and the SMTP server down
+    path = write_config(
+        tmp_path, mailbox={"kind": "imap", "host": dovecot.host, "port": dovecot.port, "tls": False,
+                           "username": dovecot.user, "password": dovecot.password, "timeout": 5},
+        smtp={"kind": "smtp", "host": smtp_sink.host, "port": smtp_sink.port, "tls": False,
+              "timeout": 3},
+        schedule={"poll_every_minutes": 2 / 60})
+    smtp_sink.stop()
+    dovecot.append_many(submissions(3))
+    proc = subprocess.Popen([sys.executable, "-m", "intake", "--config", str(path), "run"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        # WHEN mail is ingested while SMTP is down, and SMTP comes back later
+        time.sleep(6)
+        smtp_sink.start()
+        # THEN the replies go out by themselves, each once
+        wait_for(lambda: len(smtp_sink.received) == 3, timeout=40)
+        time.sleep(3)
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert sorted(m["In-Reply-To"] for m in smtp_sink.messages()) == \
+        sorted(f"<sample-{100 + i:03d}@example.com>" for i in range(3))
+    assert err.count("SMTP server unavailable") == 1, err
+    assert "SMTP server back after" in err

@@ -72,16 +72,24 @@ def test_permanent_refusal_gives_up_at_once(app, smtp_sink):
     assert states(app) == [(GIVEN_UP, 1)]
 
 
-def test_attempts_are_bounded(app, smtp_sink):
-    # GIVEN a server that is down for good
+def test_refusals_are_bounded_but_an_unreachable_server_never_drops_a_reply(app, smtp_sink):
+    # GIVEN two replies and a server that is down for days
     queue(app, 2)
     smtp_sink.stop()
-    # WHEN delivery is tried far apart, more often than max_attempts
+    # WHEN delivery is tried far apart, more often than max_attempts (3)
     for day in range(5):
         with app.sessions() as session:
             deliver_due(session, app.config.smtp, NOW + timedelta(days=day))
-    # THEN each reply stops after max_attempts (3)
-    assert states(app) == [(GIVEN_UP, 3), (GIVEN_UP, 3)]
+    # THEN both still wait: an outage is no reason to give a reply up
+    assert states(app) == [(RETRY, 5), (RETRY, 5)]
+    # WHEN the server is back but keeps answering 4xx
+    smtp_sink.start()
+    smtp_sink.fail_with = "452 4.2.2 mailbox full"
+    for day in range(5, 10):
+        with app.sessions() as session:
+            deliver_due(session, app.config.smtp, NOW + timedelta(days=day))
+    # THEN each reply is given up after max_attempts refusals
+    assert states(app) == [(GIVEN_UP, 8), (GIVEN_UP, 8)]
 
 
 @pytest.mark.parametrize("mode", ["tls", "starttls"])

@@ -138,6 +138,7 @@ def measure_big(server: Dovecot, work: Path, target_mb: float) -> dict:
 # --------------------------------------------------------------- main
 
 def run(plan: dict, out: Path) -> dict:
+    measured_on = report.machine()          # the code as it was when the run began
     work = Path(tempfile.mkdtemp(prefix="bench-campaign-"))
     server = runner.start_dovecot(work)
     started = time.perf_counter()
@@ -152,7 +153,7 @@ def run(plan: dict, out: Path) -> dict:
     finally:
         server.close()
         shutil.rmtree(work, ignore_errors=True)
-    results = {"plan": plan, "machine": report.machine(), "backlog": backlog, "idle": idle,
+    results = {"plan": plan, "machine": measured_on, "backlog": backlog, "idle": idle,
                "big": big, "seconds": time.perf_counter() - started}
     report.write(results, out)
     return results

@@ -58,7 +58,8 @@ class Message(Base):
     size: Mapped[int] = mapped_column(Integer)
     received_at: Mapped[datetime | None] = mapped_column()
     stored_at: Mapped[datetime] = mapped_column()
-    state: Mapped[str] = mapped_column(String(20), default=RECEIVED)
+    # Indexed: every poll looks for rows left unjudged, and must not scan.
+    state: Mapped[str] = mapped_column(String(20), default=RECEIVED, index=True)
     error: Mapped[str | None] = mapped_column(Text)
     processed_at: Mapped[datetime | None] = mapped_column()
     subject: Mapped[str | None] = mapped_column(Text)

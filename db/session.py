@@ -8,7 +8,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.models import Base
+from db.migrate import upgrade
 from intake.errors import StorageError
 
 
@@ -21,7 +21,7 @@ def make_engine(url: str, busy_timeout: float = 30.0) -> Engine:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     try:
-        Base.metadata.create_all(engine)
+        upgrade(engine)
     except SQLAlchemyError as e:
         raise StorageError(f"database {url} cannot be opened: {e}") from e
     return engine

@@ -18,7 +18,6 @@ from db.models import Message
 from intake import config as config_mod
 from intake.app import App
 from intake.errors import ConfigError, IntakeError
-from intake.inspect import inspect_message
 from intake.pipeline import poll as run_poll
 from intake.storage import atomic_write
 from intake.table import render
@@ -107,6 +106,7 @@ def inspect(ctx: Context, file: Path, as_json: bool) -> None:
     Example:
       intake inspect examples/samples/accepted.eml --json
     """
+    from intake.inspect import inspect_message
     try:
         raw = file.read_bytes()
     except OSError as e:

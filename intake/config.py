@@ -50,7 +50,8 @@ class MailboxConfig:
     username: str = ""
     password: str = ""
     folder: str = "INBOX"
-    batch_size: int = 50
+    batch_size: int = 50                  # messages per FETCH at most …
+    batch_megabytes: float = 16           # … and bytes per FETCH at most (memory bound)
     timeout: float = 60.0
 
 

@@ -21,6 +21,7 @@ from imapclient.exceptions import IMAPClientError, LoginError as ImapLoginError
 
 from intake.config import MailboxConfig
 from intake.errors import LoginError, MailboxError
+from intake.prefetch import prefetched
 
 ID_PARAMS = {"name": "case-intake", "version": "0.1", "vendor": "case-intake"}
 
@@ -103,8 +104,13 @@ class ImapSource:
             # already hold by Message-ID and size before fetching bodies.
             uids = self._unknown(uids, cursor)
         self.total = len(uids)
-        for start in range(0, len(uids), self.config.batch_size):
-            yield from self._fetch(uids[start:start + self.config.batch_size])
+        if not uids:
+            return
+        batches = size_batches(uids, self._sizes(uids), self.config.batch_size,
+                               int(self.config.batch_megabytes * 1024 * 1024))
+        # The next batch is fetched while this one is judged.
+        for fetched in prefetched(self._fetch, batches):
+            yield from fetched
 
     def uids_above(self, last_uid: int) -> list[int]:
         # "n:*" always matches the highest UID even when it is below n
@@ -125,20 +131,43 @@ class ImapSource:
                     keep.append(uid)
         return keep
 
-    def _fetch(self, uids: list[int]) -> Iterator[Fetched]:
+    def _sizes(self, uids: list[int]) -> dict[int, int]:
+        sizes = {}
+        for start in range(0, len(uids), 1000):
+            data = _call(self.client.fetch, uids[start:start + 1000], ["RFC822.SIZE"])
+            sizes.update({uid: item.get(b"RFC822.SIZE", 0) for uid, item in data.items()})
+        return sizes
+
+    def _fetch(self, uids: list[int]) -> list[Fetched]:
         data = _call(self.client.fetch, uids, ["BODY.PEEK[]", "INTERNALDATE"])
-        for uid in uids:
-            item = data.get(uid)
-            if item is None or b"BODY[]" not in item:
-                continue            # expunged between SEARCH and FETCH
-            yield Fetched(self.key, self.uidvalidity, str(uid), item[b"BODY[]"],
-                          item.get(b"INTERNALDATE"))
+        # A UID missing from the answer was expunged between SEARCH and FETCH.
+        return [Fetched(self.key, self.uidvalidity, str(uid), data[uid][b"BODY[]"],
+                        data[uid].get(b"INTERNALDATE"))
+                for uid in uids if b"BODY[]" in data.get(uid, {})]
 
     def close(self) -> None:
         try:
             self.client.logout()
         except (IMAPClientError, OSError):
             pass                    # closing a broken connection: nothing to save
+
+
+def size_batches(uids: list[int], sizes: dict[int, int], count: int,
+                 max_bytes: int) -> list[list[int]]:
+    """UIDs in FETCH batches of at most `count` messages and `max_bytes`
+    (a single larger message goes alone): one FETCH answer is held in memory
+    whole, several times over inside imaplib."""
+    batches, batch, used = [], [], 0
+    for uid in uids:
+        size = sizes.get(uid, 0)
+        if batch and (len(batch) >= count or used + size > max_bytes):
+            batches.append(batch)
+            batch, used = [], 0
+        batch.append(uid)
+        used += size
+    if batch:
+        batches.append(batch)
+    return batches
 
 
 def connect(config: MailboxConfig) -> imapclient.IMAPClient:

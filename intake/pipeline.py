@@ -27,8 +27,6 @@ from intake.app import App
 from intake.errors import IntakeError, StorageError
 from intake.mailbox import Fetched, open_source
 from intake.progress import Progress
-from intake.records import queue_reply, record
-from intake.assess import assess
 from intake.sender import deliver_due
 
 log = logging.getLogger(__name__)
@@ -105,9 +103,13 @@ def _ingest_new(app: App, summary: PollSummary, progress: Progress) -> None:
     try:
         with app.sessions() as session, _database_errors():
             resume_unfinished(app, session, summary)
-            for fetched in source.messages(DbCursor(session)):
-                ingest(app, session, fetched, summary)
-                progress.advance(source.total)
+            messages = source.messages(DbCursor(session))
+            try:
+                for fetched in messages:
+                    ingest(app, session, fetched, summary)
+                    progress.advance(source.total)
+            finally:
+                messages.close()    # stops the prefetch thread before the logout
     finally:
         progress.finish()
         source.close()
@@ -175,9 +177,17 @@ def ingest(app: App, session: Session, fetched: Fetched, summary: PollSummary) -
         summary.failed += 1
 
 
+def assess(raw: bytes, campaign, internaldate: datetime | None = None):
+    """intake.assess.assess, imported on first use: a poll with nothing new
+    never loads the parsers (python-docx, lxml, Pillow, Jinja2)."""
+    from intake.assess import assess as parse_and_judge
+    return parse_and_judge(raw, campaign, internaldate)
+
+
 def process(app: App, session: Session, row: Message, raw: bytes,
             internaldate: datetime | None, reply: bool = True) -> bool:
     """Judges a stored message and queues its reply; False when it failed."""
+    from intake.records import queue_reply, record
     row_id = row.id
     try:
         found = assess(raw, app.config.campaign, internaldate)

@@ -76,26 +76,20 @@ def _runs(raw: bytes) -> list[tuple[int, int]]:
     """(start, end) of every run of at least MIN_LINES adjacent base64 lines.
     Matched in chunks of _CHUNK lines: one regex repeating a group 12,000
     times keeps a backtracking frame per repetition (hundreds of MB), and a
-    match per line is slow; chunks are neither."""
-    runs, start, end, chunks = [], -1, -1, 0
-    for match in _CHUNK_RE.finditer(raw):
-        if match.start() != end:
-            _close(raw, runs, start, end, chunks)
-            start, chunks = match.start(), 0
-        end, chunks = match.end(), chunks + 1
-    _close(raw, runs, start, end, chunks)
+    match per line is slow. Each run is extended in place and the search goes
+    on after it, so the tail of a run (< _CHUNK lines) is scanned once, not
+    again from each of its lines."""
+    runs, pos = [], 0
+    while (found := _CHUNK_RE.search(raw, pos)) is not None:
+        start, end, lines = found.start(), found.end(), _CHUNK
+        while (more := _CHUNK_RE.match(raw, end)) is not None:
+            end, lines = more.end(), lines + _CHUNK
+        while (line := _LINE.match(raw, end)) is not None:
+            end, lines = line.end(), lines + 1
+        if lines >= MIN_LINES:
+            runs.append((start, end))
+        pos = end
     return runs
-
-
-def _close(raw: bytes, runs: list[tuple[int, int]], start: int, end: int, chunks: int) -> None:
-    """Ends a run of whole chunks with its last (< _CHUNK) lines."""
-    if chunks * _CHUNK < MIN_LINES - _CHUNK:
-        return
-    lines = chunks * _CHUNK
-    while (line := _LINE.match(raw, end)) is not None:
-        end, lines = line.end(), lines + 1
-    if lines >= MIN_LINES:
-        runs.append((start, end))
 
 
 def _split(text: str) -> list[str | int]:

@@ -17,3 +17,11 @@ def test_qq_login_failure_asks_for_the_authorization_code():
 def test_other_servers_get_the_plain_reason():
     text = login_advice("mail.example.com", "AUTHENTICATIONFAILED")
     assert "refused the login" in text and "AUTHENTICATIONFAILED" in text
+
+
+def test_fetch_batches_are_bounded_by_count_and_bytes():
+    from intake.mailbox import size_batches
+    sizes = {1: 5, 2: 5, 3: 30, 4: 5, 5: 5, 6: 5, 7: 5}
+    # at most 3 messages and 12 bytes per batch; an oversized message goes alone
+    assert size_batches(list(sizes), sizes, 3, 12) == [[1, 2], [3], [4, 5], [6, 7]]
+    assert size_batches([], {}, 3, 12) == []

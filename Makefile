@@ -20,10 +20,7 @@ demo: $(STAMP)
 	@echo
 	@echo "Replies written to: var/outbox/   database: var/intake.db   raw mail and files: var/"
 
-demo-crash: $(STAMP) system-deps
-	$(BIN)/python -m bench.crash_harness --messages 100 --kills 25
-
-clean:
+demo-clean:
 	rm -rf var
 
 system-deps:
@@ -32,6 +29,7 @@ system-deps:
 test: $(STAMP) system-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Issue 6: SIGKILL the poller at random points while it ingests from a real Dovecot.
 crash: $(STAMP) system-deps
 	$(BIN)/python -m bench.crash_harness --messages 100 --kills 25
 

@@ -11,16 +11,18 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-import click
-from sqlalchemy import select
+from typing import TYPE_CHECKING
 
-from db.models import Message
+import click
+
 from intake import config as config_mod
-from intake.app import App
 from intake.errors import ConfigError, IntakeError
-from intake.pipeline import poll as run_poll
 from intake.storage import atomic_write
 from intake.table import render
+
+if TYPE_CHECKING:   # imported where used: an idle `intake poll` never loads SQLAlchemy
+    from db.models import Message
+    from intake.app import App
 
 
 class Context:
@@ -37,6 +39,7 @@ class Context:
         return self._config
 
     def app(self) -> App:
+        from intake.app import App
         return App.from_config(self.config)
 
 
@@ -70,6 +73,12 @@ def poll(ctx: Context) -> None:
       intake poll
       → maildir:…/examples/mailbox: 6 new (3 accepted, 1 rejected, …)
     """
+    from intake.idle import nothing_to_do
+    idle = nothing_to_do(ctx.config)
+    if idle is not None:
+        click.echo(idle.line())
+        return
+    from intake.pipeline import poll as run_poll
     app = ctx.app()
     try:
         click.echo(run_poll(app).line())
@@ -136,6 +145,9 @@ def list_(ctx: Context, decision: str | None) -> None:
     app = ctx.app()
     try:
         with app.sessions() as session:
+            from sqlalchemy import select
+
+            from db.models import Message
             query = select(Message).order_by(Message.id)
             if decision:
                 query = query.where(Message.decision == decision)

@@ -89,7 +89,7 @@ class ImapSource:
 
     def __init__(self, config: MailboxConfig) -> None:
         self.config = config
-        self.key = f"imap:{config.username}@{config.host}:{config.port}/{config.folder}"
+        self.key = imap_key(config)
         self.total = 0                 # messages to fetch, known once messages() started
         self.client = connect(config)
         self.uidvalidity = select(self.client, config.folder)
@@ -150,6 +150,11 @@ class ImapSource:
             self.client.logout()
         except (IMAPClientError, OSError):
             pass                    # closing a broken connection: nothing to save
+
+
+def imap_key(config: MailboxConfig) -> str:
+    """How the database names an IMAP folder (sync state, sightings)."""
+    return f"imap:{config.username}@{config.host}:{config.port}/{config.folder}"
 
 
 def size_batches(uids: list[int], sizes: dict[int, int], count: int,

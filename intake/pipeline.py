@@ -14,8 +14,6 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from collections import Counter
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from sqlalchemy import select
@@ -27,29 +25,10 @@ from intake.app import App
 from intake.errors import IntakeError, StorageError
 from intake.mailbox import Fetched, open_source
 from intake.progress import Progress
+from intake.summary import PollSummary, destination
 from intake.sender import deliver_due
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class PollSummary:
-    source: str = ""
-    new: int = 0
-    already_seen: int = 0
-    decisions: Counter = field(default_factory=Counter)
-    failed: int = 0
-    replies_sent: int = 0
-    replies_waiting: int = 0
-    destination: str = ""
-    send_error: str | None = None
-
-    def line(self) -> str:
-        counts = ", ".join(f"{self.decisions[d]} {d}" for d in
-                           ("accepted", "rejected", "review", "ignored"))
-        return (f"{self.source}: {self.new} new ({counts}, {self.failed} failed), "
-                f"{self.already_seen} already seen; replies: {self.replies_sent} sent, "
-                f"{self.replies_waiting} waiting to be sent ({self.destination})")
 
 
 class PollBusy(IntakeError):
@@ -142,8 +121,7 @@ def poll_lock(root: Path) -> Iterator[None]:
 
 
 def _destination(app: App) -> str:
-    smtp = app.config.smtp
-    return f"outbox folder {smtp.path}" if smtp.kind == "outbox" else f"SMTP {smtp.host}:{smtp.port}"
+    return destination(app.config.smtp)
 
 
 def resume_unfinished(app: App, session: Session, summary: PollSummary) -> None:

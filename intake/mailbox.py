@@ -8,7 +8,6 @@ a :class:`Cursor`, and records each message before moving the cursor on.
 """
 from __future__ import annotations
 
-import mailbox as stdlib_mailbox
 import socket
 import ssl
 from collections.abc import Iterator
@@ -69,6 +68,7 @@ class MaildirSource:
             (config.path / sub).mkdir(exist_ok=True)
         self.key = f"maildir:{config.path}"
         self.total = 0                 # messages to fetch, known once messages() started
+        import mailbox as stdlib_mailbox    # 20 ms of imports an IMAP poll does not need
         self._box = stdlib_mailbox.Maildir(config.path, factory=None, create=False)
 
     def messages(self, cursor: Cursor) -> Iterator[Fetched]:

@@ -13,8 +13,9 @@ import fcntl
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
@@ -22,11 +23,15 @@ from sqlalchemy.orm import Session
 
 from db.models import FAILED, PROCESSED, RECEIVED, Message, Sighting, SyncState
 from intake.app import App
+from intake.config import CampaignConfig
 from intake.errors import IntakeError, StorageError
 from intake.mailbox import Fetched, open_source
 from intake.progress import Progress
 from intake.summary import PollSummary, destination
 from intake.sender import deliver_due
+
+if TYPE_CHECKING:   # loaded on first use, see assess() below
+    from intake.assess import Assessment
 
 log = logging.getLogger(__name__)
 
@@ -155,7 +160,8 @@ def ingest(app: App, session: Session, fetched: Fetched, summary: PollSummary) -
         summary.failed += 1
 
 
-def assess(raw: bytes, campaign, internaldate: datetime | None = None):
+def assess(raw: bytes, campaign: CampaignConfig,
+           internaldate: datetime | None = None) -> Assessment:
     """intake.assess.assess, imported on first use: a poll with nothing new
     never loads the parsers (python-docx, lxml, Pillow, Jinja2)."""
     from intake.assess import assess as parse_and_judge

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 
 # What a file is, judged by its bytes (contract §5 `kind`).
 WORD, PHOTO, ARCHIVE, OTHER = "word", "photo", "archive", "other"
@@ -21,6 +22,7 @@ class Attachment:
     def size(self) -> int:
         return len(self.data)
 
-    @property
+    @cached_property
     def sha256(self) -> str:
+        # Cached: stored, listed and exported, a file is hashed once.
         return hashlib.sha256(self.data).hexdigest()

@@ -127,9 +127,19 @@ def _advice(att: Attachment) -> str:
     return ""
 
 
+# Why a Word file inside a .zip was left unread, as word_unreadable's detail
+# (the problem's own text already says what to do).
+UNREAD_MEMBER = {
+    "encrypted": "压缩包中的该文件设有密码",
+    "member_corrupt": "该文件在压缩包中已损坏",
+    "archive_limits": "压缩包过大，该文件未能解开",
+    "archive_corrupt": "压缩包已损坏",
+}
+
+
 def note_reason(att: Attachment) -> str | None:
     """Why a Word file from a .zip could not be read at all, or None."""
-    return next((NOTE_ADVICE[n] for n in att.notes if n in NOTE_ADVICE), None)
+    return next((UNREAD_MEMBER[n] for n in att.notes if n in UNREAD_MEMBER), None)
 
 
 def late_problems(received_at: datetime | None, campaign: CampaignConfig) -> list[Problem]:

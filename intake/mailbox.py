@@ -9,7 +9,6 @@ a :class:`Cursor`, and records each message before moving the cursor on.
 from __future__ import annotations
 
 import socket
-import ssl
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,11 +17,11 @@ from typing import Protocol
 import imapclient
 from imapclient.exceptions import IMAPClientError, LoginError as ImapLoginError
 
+from intake.account import (ID_PARAMS, imap_key, login_advice, login_failed, tls_context,
+                            unreachable)
 from intake.config import MailboxConfig
 from intake.errors import LoginError, MailboxError
 from intake.prefetch import prefetched
-
-ID_PARAMS = {"name": "case-intake", "version": "0.1", "vendor": "case-intake"}
 
 
 @dataclass
@@ -152,11 +151,6 @@ class ImapSource:
             pass                    # closing a broken connection: nothing to save
 
 
-def imap_key(config: MailboxConfig) -> str:
-    """How the database names an IMAP folder (sync state, sightings)."""
-    return f"imap:{config.username}@{config.host}:{config.port}/{config.folder}"
-
-
 def size_batches(uids: list[int], sizes: dict[int, int], count: int,
                  max_bytes: int) -> list[list[int]]:
     """UIDs in FETCH batches of at most `count` messages and `max_bytes`
@@ -177,15 +171,11 @@ def size_batches(uids: list[int], sizes: dict[int, int], count: int,
 
 def connect(config: MailboxConfig) -> imapclient.IMAPClient:
     """Connects and logs in; sends ID (RFC 2971) when the server offers it."""
-    context = ssl.create_default_context() if config.tls else None
-    if context is not None and not config.verify_tls:
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE
     try:
         client = imapclient.IMAPClient(config.host, port=config.port, ssl=config.tls,
-                                       ssl_context=context, timeout=config.timeout)
+                                       ssl_context=tls_context(config), timeout=config.timeout)
     except (OSError, IMAPClientError) as e:
-        raise MailboxError(f"cannot connect to IMAP server {config.host}:{config.port}: {e}") from e
+        raise MailboxError(unreachable(config, e)) from e
     client.normalise_times = False      # keep INTERNALDATE's own UTC offset
     _login(client, config)
     return client
@@ -194,14 +184,13 @@ def connect(config: MailboxConfig) -> imapclient.IMAPClient:
 def _login(client: imapclient.IMAPClient, config: MailboxConfig) -> None:
     try:
         client.login(config.username, config.password)
-        # 163.com answers SELECT with "NO Unsafe Login" unless the client sent
-        # ID first; imapclient never sends it by itself.
+        # imapclient never sends ID (account.ID_PARAMS) by itself.
         if b"ID" in client.capabilities():
             client.id_(ID_PARAMS)
     except ImapLoginError as e:
         raise LoginError(login_advice(config.host, str(e))) from e
     except (IMAPClientError, OSError) as e:
-        raise MailboxError(f"IMAP login to {config.host} failed: {e}") from e
+        raise MailboxError(login_failed(config, e)) from e
 
 
 def select(client: imapclient.IMAPClient, folder: str) -> int:
@@ -212,18 +201,6 @@ def select(client: imapclient.IMAPClient, folder: str) -> int:
             raise LoginError(login_advice("163.com", str(e))) from e
         raise MailboxError(f"cannot open IMAP folder {folder!r}: {e}") from e
     return int(info[b"UIDVALIDITY"])
-
-
-def login_advice(host: str, detail: str) -> str:
-    """What to do about a refused login, for the staff reading the log."""
-    if "unsafe login" in detail.lower():
-        return ("163 refused the session as \"Unsafe Login\": enable IMAP/SMTP in the "
-                "163 web mail settings and use the client authorization code "
-                f"(客户端授权码) as the password. Server said: {detail}")
-    if "qq.com" in host:
-        return ("QQ mail refused the login: QQ needs the authorization code (授权码) from "
-                f"设置 → 账户 → POP3/IMAP, not the QQ password. Server said: {detail}")
-    return f"IMAP server {host} refused the login (check username and password): {detail}"
 
 
 def _call(method, *args):

@@ -1,7 +1,7 @@
 """What the staff read when a mail server refuses the login."""
 from __future__ import annotations
 
-from intake.mailbox import login_advice
+from intake.account import login_advice
 
 
 def test_163_unsafe_login_is_explained():

@@ -18,8 +18,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
-
+from intake.configfile import read_document
 from intake.errors import ConfigError
 
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -114,19 +113,14 @@ class Config:
 
 def default_path() -> Path:
     """`INTAKE_CONFIG`, else ./config.yaml."""
-    return Path(os.environ.get("INTAKE_CONFIG", "config.yaml"))
+    return Path(os.environ.get("INTAKE_CONFIG") or "config.yaml")   # empty = unset, as click has it
 
 
 def load(path: Path | None = None, overrides: dict[str, Any] | None = None,
          environ: dict[str, str] | None = None) -> Config:
     """Defaults, then the YAML file at `path`, then `overrides` (same shape)."""
     path = path or default_path()
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except FileNotFoundError as e:
-        raise ConfigError(f"config file not found: {path}") from e
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
-        raise ConfigError(f"config file {path} cannot be read: {e}") from e
+    data = read_document(path) or {}
     if not isinstance(data, dict):
         raise ConfigError(f"config file {path}: expected sections, found {type(data).__name__}")
     merged = _merge(data, overrides or {})

@@ -83,3 +83,12 @@ def live_config(tmp_path: Path, dovecot: Dovecot, smtp_sink: SmtpSink) -> Path:
 def _test_password(monkeypatch: pytest.MonkeyPatch) -> None:
     # The password reaches the config through ${VAR}, as in production.
     monkeypatch.setenv("TEST_IMAP_PASSWORD", "secret")
+
+
+@pytest.fixture(autouse=True)
+def _config_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Parsed config files are cached (intake.configfile) in a folder of the
+    test's own, never in the home folder of whoever runs the tests."""
+    folder = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
+    return folder

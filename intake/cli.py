@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import click
 
 from intake import config as config_mod
-from intake.errors import ConfigError, IntakeError
+from intake.errors import IntakeError, for_the_user
 from intake.storage import atomic_write
 from intake.table import render
 
@@ -73,11 +73,7 @@ def poll(ctx: Context) -> None:
       intake poll
       → maildir:…/examples/mailbox: 6 new (3 accepted, 1 rejected, …)
     """
-    from intake.idle import nothing_to_do
-    idle = nothing_to_do(ctx.config)
-    if idle is not None:
-        click.echo(idle.line())
-        return
+    # An idle poll never gets here: intake.launch answered it already.
     from intake.pipeline import poll as run_poll
     app = ctx.app()
     try:
@@ -298,9 +294,7 @@ def main() -> None:
     except click.ClickException as e:
         e.show()
         sys.exit(e.exit_code)
-    except ConfigError as e:
-        click.echo(f"intake: config: {e}", err=True)
-        sys.exit(2)
     except IntakeError as e:
-        click.echo(f"intake: {e}", err=True)
-        sys.exit(1)
+        text, status = for_the_user(e)
+        click.echo(text, err=True)
+        sys.exit(status)

@@ -32,3 +32,11 @@ class SendError(IntakeError):
 
 class WordError(IntakeError):
     """A Word file could not be read (corrupt, encrypted, not convertible)."""
+
+
+def for_the_user(error: IntakeError) -> tuple[str, int]:
+    """The one line on stderr and the exit status a command gives for an
+    error of ours: 2 for a configuration problem, 1 for anything else."""
+    if isinstance(error, ConfigError):
+        return f"intake: config: {error}", 2
+    return f"intake: {error}", 1

@@ -32,7 +32,7 @@ from bench import corpus, report, runner, seed
 from servers import Dovecot
 
 RESULTS = corpus.ROOT / "bench" / "results"
-FULL = {"sizes": [25, 50, 100, 200], "idle": [1000, 20000], "big_mb": 60.0, "repeat": 5}
+FULL = {"sizes": [25, 50, 100, 200], "idle": [1000, 20000], "big_mb": 60.0, "repeat": 15}
 SMOKE = {"sizes": [4, 8], "idle": [50, 200], "big_mb": 6.0, "repeat": 1}
 
 
@@ -140,6 +140,7 @@ def measure_big(server: Dovecot, work: Path, target_mb: float) -> dict:
 def run(plan: dict, out: Path) -> dict:
     measured_on = report.machine()          # the code as it was when the run began
     work = Path(tempfile.mkdtemp(prefix="bench-campaign-"))
+    runner.compile_bytecode()
     server = runner.start_dovecot(work)
     started = time.perf_counter()
     try:

@@ -7,8 +7,8 @@ It only ever says "nothing to do" when that is certain — the same UIDVALIDITY
 and no UID above the last one seen, no row left unjudged, no reply due — and
 otherwise hands over to the full poll, which does the real work. The one
 thing it does not hand over is a server that cannot be reached or refuses the
-login: the full poll would only try again (a second refused login counts
-against the account at 163.com), so that becomes the same error here.
+login: the full poll would only try again (and a mail server counts every
+refused login against the account), so that becomes the same error here.
 """
 from __future__ import annotations
 
@@ -18,8 +18,7 @@ from contextlib import closing
 from datetime import datetime, timezone
 from pathlib import Path
 
-from intake.account import (ID_PARAMS, imap_key, login_advice, login_failed, tls_context,
-                            unreachable)
+from intake.account import ID_PARAMS, imap_key, login_advice, login_failed, unreachable
 from intake.config import Config, MailboxConfig
 from intake.errors import LoginError, MailboxError
 from intake.imaplite import Connection, quoted, response_code, untagged_words

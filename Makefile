@@ -38,7 +38,7 @@ clean:
 
 # Issue 7: backlog ingest vs the floor, idle poll, peak RSS on a real loopback
 # Dovecot (needs system-deps). Writes bench/results/campaign.{json,md,png}.
-#   make bench BENCH_ARGS="--sizes 2000 --out bench/results/n2000"   whole campaign: ~21 min, ~30 GB
+#   make bench BENCH_ARGS="--sizes 2000 --out bench/results/n2000"   whole campaign: ~15 min, ~30 GB
 bench: $(STAMP) system-deps
 	$(BIN)/python -m bench.campaign $(BENCH_ARGS)
 

@@ -93,6 +93,8 @@ def _login(box: MailboxConfig) -> Connection:
         imap = Connection(box)
     except OSError as e:
         raise MailboxError(unreachable(box, e)) from e
+    if imap.preauthenticated:
+        return imap
     try:
         reply = imap.command(f"LOGIN {quoted(box.username)} {quoted(box.password)}")
     except OSError as e:            # the connection broke

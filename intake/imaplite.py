@@ -43,10 +43,16 @@ class Connection:
         self._sock = sock
         self._file = sock.makefile("rb")
         self._tags = 0
-        greeting = self._line()
+        try:
+            greeting = self._line()
+        except OSError:
+            self.close()
+            raise
         if not greeting.startswith((b"* OK", b"* PREAUTH")):
             self.close()
             raise ConnectionError(f"unexpected greeting: {greeting[:200]!r}")
+        # PREAUTH: the connection is already logged in (RFC 3501 §7.1.4).
+        self.preauthenticated = greeting.startswith(b"* PREAUTH")
 
     def command(self, text: str) -> Reply:
         self._tags += 1

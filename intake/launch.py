@@ -51,6 +51,8 @@ def _try_idle(path: Path | None) -> None:
         text, status = for_the_user(e)
         print(text, file=sys.stderr)
         sys.exit(status)
+    except Exception:               # noqa: BLE001 - a shortcut's bug must not stop the poll
+        return
     if summary is not None:
         print(summary.line(), flush=True)
         sys.stderr.flush()

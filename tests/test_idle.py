@@ -174,3 +174,23 @@ def _failed_logins(server: Dovecot) -> int:
 ])
 def test_only_a_plain_poll_is_offered_to_the_idle_check(args, request_):
     assert idle_poll_request(args) == request_
+
+
+def test_a_bug_in_the_idle_check_hands_over_to_the_full_poll(monkeypatch, tmp_path):
+    # GIVEN an idle check that fails in a way nobody planned for
+    import intake.cli
+    import intake.idle
+    config = tmp_path / "config.yaml"
+    config.write_text("mailbox:\n  kind: maildir\n  path: box\n", encoding="utf-8")
+
+    def broken(_config):
+        raise RuntimeError("a bug")
+    ran = []
+    monkeypatch.setattr(intake.idle, "nothing_to_do", broken)
+    monkeypatch.setattr(intake.cli, "main", lambda: ran.append("full poll"))
+    monkeypatch.setattr(sys, "argv", ["intake", "--config", str(config), "poll"])
+    # WHEN `intake poll` starts
+    from intake.launch import main
+    main()
+    # THEN the full poll still runs
+    assert ran == ["full poll"]

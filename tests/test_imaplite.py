@@ -93,3 +93,14 @@ def test_a_server_that_greets_with_bye_is_refused():
     server = Scripted(b"* BYE too many connections\r\n", [])
     with pytest.raises(ConnectionError, match="unexpected greeting"):
         Connection(server.config())
+
+
+def test_a_preauthenticated_connection_is_marked():
+    # RFC 3501 §7.1.4: no LOGIN is needed (or allowed) after "* PREAUTH".
+    server = Scripted(b"* PREAUTH IMAP4rev1 logged in as intake\r\n", [])
+    imap = Connection(server.config())
+    assert imap.preauthenticated
+    imap.close()
+    plain = Connection(Scripted(b"* OK ready\r\n", []).config())
+    assert not plain.preauthenticated
+    plain.close()

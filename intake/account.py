@@ -1,6 +1,6 @@
 """The IMAP account as both of its readers see it: the full reader
-(intake.mailbox, imapclient) and the idle check (intake.idle, the stdlib's
-imaplib). What they must agree on lives here, with nothing heavy imported:
+(intake.mailbox, imapclient) and the idle check (intake.idle, over
+intake.imaplite). What they must agree on lives here, importing nothing heavy:
 the folder's key in the database, the ID sent after login, the TLS context,
 and the words for a server that cannot be reached or refuses the login.
 """
